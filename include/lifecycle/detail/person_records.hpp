@@ -1,0 +1,57 @@
+#pragma once
+// The variable parts of a person's state. Shared by person_state (which owns
+// them in vectors) and the engine (which keeps them in pooled arrays).
+
+#include <array>
+#include <cstdint>
+
+namespace lifecycle::detail {
+
+/// Days since 1970-01-01 in the business calendar.
+using day_number = std::int32_t;
+
+/// One purchase, or a refund that arrived before its purchase. Kept for good:
+/// P, first and last purchase and refunds by id need the whole list.
+struct purchase_record {
+  std::uint64_t id_hash = 0;  ///< hash of the purchase id; 0 = no id
+  std::int64_t amount = 0;    ///< minor units
+  day_number day = 0;
+  std::uint8_t flags = 0;
+  static constexpr std::uint8_t coupon = 1;          ///< made with a coupon
+  static constexpr std::uint8_t refunded = 2;        ///< cancelled by a refund
+  static constexpr std::uint8_t refund_waiting = 4;  ///< a refund seen, its purchase not yet
+  bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
+  /// True for a purchase that counts in P and Pw.
+  bool net() const noexcept { return (flags & (refunded | refund_waiting)) == 0; }
+  friend bool operator==(const purchase_record&, const purchase_record&) = default;
+};
+
+/// The person's activity on one day, by what the rules count. Kept while the
+/// day can still count in a window. Counters saturate into a second record for
+/// the same day, so counts stay exact.
+struct activity_day {
+  day_number day = 0;
+  std::uint16_t any = 0;     ///< every activity event (all kinds but contact)
+  std::uint16_t post = 0;
+  std::uint16_t review = 0;
+  std::uint16_t join = 0;
+  std::uint16_t buyer = 0;   ///< search, cart, purchase
+  std::uint16_t follow = 0;
+  friend bool operator==(const activity_day&, const activity_day&) = default;
+};
+
+/// The fixed part of a person's state.
+struct person_core {
+  std::int64_t stage_since_us = 0;  ///< when the current stage began (us since epoch)
+  day_number first_seen = 0;        ///< day of the earliest event
+  std::array<std::uint32_t, 5> seconds_in_stage{};  ///< completed stays, by stage
+  std::uint8_t stage = 0;           ///< lifecycle::stage
+  std::uint8_t roles = 0;           ///< role_set bits
+  std::uint8_t flags = 0;
+  static constexpr std::uint8_t known = 1;      ///< an event has reached the person
+  static constexpr std::uint8_t converted = 2;  ///< has been a customer at some point
+  bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
+  friend bool operator==(const person_core&, const person_core&) = default;
+};
+
+}  // namespace lifecycle::detail

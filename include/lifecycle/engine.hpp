@@ -1,0 +1,155 @@
+#pragma once
+/// \file engine.hpp
+/// Many persons in memory: ingest events, advance the clock, ask questions.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+
+#include "lifecycle/event.hpp"
+#include "lifecycle/person_id.hpp"
+#include "lifecycle/policy.hpp"
+#include "lifecycle/profile.hpp"
+#include "lifecycle/role.hpp"
+#include "lifecycle/stage.hpp"
+#include "lifecycle/transition.hpp"
+
+namespace lifecycle {
+
+/// What became of one ingested event.
+enum class ingest_status : std::uint8_t { accepted, duplicate, rejected };
+inline constexpr std::array<std::string_view, 3> ingest_status_names = {"accepted", "duplicate",
+                                                                        "rejected"};
+constexpr std::string_view to_string(ingest_status s) noexcept {
+  return ingest_status_names[static_cast<std::size_t>(s)];
+}
+
+/// The answer to one `engine::ingest`.
+struct ingest_result {
+  ingest_status status = ingest_status::accepted;
+  reject_reason why_rejected = reject_reason::none;  ///< set when rejected
+  person_id person;  ///< the event's person (invalid if rejected before it was known)
+  /// Every transition the call caused: time-driven ones the event's time made
+  /// due (replay clock), then the event's own. Valid until the next non-const call.
+  std::span<const transition> transitions;
+  bool accepted() const noexcept { return status == ingest_status::accepted; }
+};
+
+/// Totals of a batch ingest.
+struct batch_result {
+  std::uint64_t accepted = 0, duplicate = 0, rejected = 0, transitions = 0;
+};
+
+/// How much transition history the engine keeps for `history()`.
+enum class history_mode : std::uint8_t {
+  full,    ///< every stage and role transition (the default)
+  stages,  ///< stage transitions only
+  none     ///< none; subscribe or read ingest results instead (fastest, least memory)
+};
+
+struct engine_options {
+  history_mode history = history_mode::full;
+  std::size_t expected_persons = 0;  ///< reserve room up front (a hint)
+};
+
+/// Counts from `from` stage (row) to `to` stage (column) of every stage transition.
+using transition_matrix = std::array<std::array<std::uint64_t, stage_count>, stage_count>;
+
+/// Memory the engine holds, by part, in bytes.
+struct memory_usage {
+  std::size_t state = 0;    ///< fixed per-person records plus their pooled lists
+  std::size_t index = 0;    ///< person ids: the string table and its hash index
+  std::size_t dedupe = 0;   ///< event ids remembered for duplicate detection
+  std::size_t schedule = 0; ///< the deadline calendar
+  std::size_t history = 0;  ///< transition history
+};
+
+/// Running totals of what was ingested.
+struct ingest_counts {
+  std::uint64_t accepted = 0, duplicate = 0, rejected = 0;
+};
+
+/// Identifies a subscription for `unsubscribe`.
+enum class subscription : std::uint32_t {};
+
+/// The in-memory lifecycle engine. Events may arrive in any order and twice;
+/// the stage, roles and counters of every person depend only on the set of
+/// distinct events (and the clock). Not thread-safe: use one engine per thread
+/// or partition (see docs/api.md).
+class engine {
+ public:
+  /// Validates \p p (throws `lifecycle::error`, errc::invalid_policy).
+  explicit engine(const policy& p = {}, engine_options options = {});
+  ~engine();
+  engine(engine&&) noexcept;
+  engine& operator=(engine&&) noexcept;
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  const policy& rules() const noexcept;
+
+  /// The handle for \p name, creating an entry if new. An interned person with
+  /// no event yet is not known: it has no stage and is not counted.
+  person_id intern(std::string_view name);
+  /// The handle for \p name if the engine has seen it.
+  std::optional<person_id> find(std::string_view name) const;
+  /// The string id of \p p; throws `lifecycle::error` for a handle never issued.
+  std::string_view name(person_id p) const;
+
+  /// Ingests one event. Amortized O(1): no scan of other persons, no allocation
+  /// once the engine has grown. Rejections are results, not exceptions.
+  ingest_result ingest(const event& e);
+  /// The same, for a host that resolved the person once (`e.person` is ignored).
+  ingest_result ingest(person_id p, const event& e);
+  /// Ingests events in the given order; transitions go to subscribers and history.
+  batch_result ingest(std::span<const event> events);
+
+  /// Moves the clock forward to \p t (earlier times are ignored) and returns the
+  /// time-driven transitions, in time order. Touches only persons whose next
+  /// deadline has passed. Valid until the next non-const call.
+  std::span<const transition> advance_to(boost::posix_time::ptime t);
+  /// The clock; not_a_date_time before the first event (replay) or advance_to (host).
+  boost::posix_time::ptime clock() const;
+
+  /// Persons that at least one event has reached.
+  std::size_t known_persons() const noexcept;
+  /// The profile of a known person as of the clock.
+  std::optional<profile> profile_of(std::string_view name) const;
+  std::optional<profile> profile_of(person_id p) const;
+  /// The person's transitions in the order they happened (per `history_mode`).
+  std::vector<transition> history(person_id p) const;
+  /// Every transition kept, in the order the engine recorded them.
+  std::vector<transition> all_history() const;
+
+  /// Known persons per stage, indexed by `stage`.
+  std::array<std::uint64_t, stage_count> stage_counts() const noexcept;
+  /// Persons holding each role, indexed by `role`.
+  std::array<std::uint64_t, role_count> role_counts() const noexcept;
+  transition_matrix matrix() const noexcept;
+  /// Persons who became customers (first net purchase) at some point.
+  std::uint64_t conversions() const noexcept;
+  /// Conversions by primary role at the moment of conversion; the last entry
+  /// counts conversions by persons who held no role.
+  std::array<std::uint64_t, role_count + 1> conversions_by_primary_role() const noexcept;
+  ingest_counts counts() const noexcept;
+  memory_usage memory() const;
+
+  /// Calls \p f with every transition as it is made (after the engine's state
+  /// is updated). \p f must not call back into this engine's non-const members.
+  subscription subscribe(std::function<void(const transition&)> f);
+  void unsubscribe(subscription s);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace lifecycle

@@ -1,0 +1,18 @@
+#pragma once
+/// \file lifecycle.hpp
+/// The whole public API in one include.
+
+#include "lifecycle/calendar.hpp"
+#include "lifecycle/engine.hpp"
+#include "lifecycle/error.hpp"
+#include "lifecycle/event.hpp"
+#include "lifecycle/event_kind.hpp"
+#include "lifecycle/money.hpp"
+#include "lifecycle/person_id.hpp"
+#include "lifecycle/person_state.hpp"
+#include "lifecycle/policy.hpp"
+#include "lifecycle/profile.hpp"
+#include "lifecycle/role.hpp"
+#include "lifecycle/stage.hpp"
+#include "lifecycle/transition.hpp"
+#include "lifecycle/version.hpp"

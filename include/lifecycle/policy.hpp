@@ -1,0 +1,79 @@
+#pragma once
+/// \file policy.hpp
+/// Every number of the model, by name, with the defaults of model.md.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+
+#include "lifecycle/detail/enum_text.hpp"
+
+namespace lifecycle {
+
+/// Where the engine's clock comes from.
+enum class clock_mode : std::uint8_t {
+  replay,  ///< the clock is the latest event time seen (batch replays, tests)
+  host     ///< the host moves the clock with `advance_to`; events too far ahead are rejected
+};
+
+inline constexpr std::array<std::string_view, 2> clock_mode_names = {"replay", "host"};
+
+constexpr std::string_view to_string(clock_mode m) noexcept {
+  return clock_mode_names[static_cast<std::size_t>(m)];
+}
+constexpr std::optional<clock_mode> parse_clock_mode(std::string_view text) noexcept {
+  return detail::parse_enum<clock_mode>(clock_mode_names, text);
+}
+
+/// The rules' numbers. Windows and deadlines count whole days of the business
+/// calendar (UTC shifted by `utc_offset`); an event on day d is inside a window
+/// of W days on day D when D - W < d <= D.
+struct policy {
+  int new_days = 30;                ///< a customer is new while D < first purchase + new_days
+  int lapse_days = 90;              ///< passive once D >= last purchase + lapse_days
+  int window_days = 180;            ///< stage window for Pw, Cw and Fw
+  int role_window_days = 30;        ///< role window
+  int joiner_min_joins = 2;         ///< joins in the role window that make a joiner
+  int loyal_min_purchases = 3;      ///< Pw needed for loyal
+  bool loyal_requires_follow = true;///< loyal also needs Fw >= 1 (off for bare order logs)
+  int deal_min_purchases = 2;       ///< Pw needed for deal hunter
+  double deal_coupon_share = 0.5;   ///< deal hunter when Cw >= share * Pw; in (0, 1]
+  boost::posix_time::time_duration utc_offset = boost::posix_time::hours(0);  ///< business calendar offset, within +-14h, whole minutes
+  clock_mode clock = clock_mode::replay;  ///< replay or host clock
+  boost::posix_time::time_duration max_skew = boost::posix_time::minutes(5);  ///< host mode: how far ahead of the clock an event may be dated; 0 .. 7 days
+
+  /// Throws `lifecycle::error` (errc::invalid_policy) naming the first field
+  /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500, got -3".
+  void validate() const;
+
+  /// Sets one field from text, as scripts and policy files write it:
+  /// integers, `true`/`false` (also yes/no, 1/0), a share such as `0.5`,
+  /// an offset such as `+08:00` or `-03:30`, `replay` or `host`, and a skew in
+  /// seconds or with a unit (`300`, `90s`, `5m`, `1h`, `1d`). Throws
+  /// `lifecycle::error` (errc::invalid_policy) for an unknown key or a bad value;
+  /// the field is unchanged then. Range checks are `validate`'s job.
+  void set(std::string_view key, std::string_view value);
+
+  /// The field's current value in the text form `set` accepts.
+  /// Throws `lifecycle::error` for an unknown key.
+  std::string get(std::string_view key) const;
+
+  /// The names `set` and `get` accept, in declaration order.
+  static constexpr std::array<std::string_view, 12> keys = {
+      "new_days",           "lapse_days",         "window_days",
+      "role_window_days",   "joiner_min_joins",   "loyal_min_purchases",
+      "loyal_requires_follow", "deal_min_purchases", "deal_coupon_share",
+      "utc_offset",         "clock",              "max_skew"};
+
+  friend bool operator==(const policy&, const policy&) = default;
+};
+
+}  // namespace lifecycle
+
+template <>
+struct fmt::formatter<lifecycle::clock_mode>
+    : lifecycle::detail::enum_formatter<lifecycle::clock_mode> {};

@@ -1,0 +1,97 @@
+#pragma once
+/// \file transition.hpp
+/// The record of one change: a stage moved, or a role was gained or lost, and why.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+
+#include "lifecycle/detail/enum_text.hpp"
+#include "lifecycle/person_id.hpp"
+#include "lifecycle/role.hpp"
+#include "lifecycle/stage.hpp"
+
+namespace lifecycle {
+
+/// What made a change happen (model.md, "The state machine").
+enum class cause : std::uint8_t {
+  event,      ///< an event arrived and the move is one the stage graph allows
+  time,       ///< a deadline passed (a window edge, the new period, the lapse)
+  correction  ///< a late event or a refund forced a move the graph does not join
+};
+inline constexpr std::array<std::string_view, 3> cause_names = {"event", "time", "correction"};
+constexpr std::string_view to_string(cause c) noexcept { return cause_names[static_cast<std::size_t>(c)]; }
+constexpr std::optional<cause> parse_cause(std::string_view t) noexcept {
+  return detail::parse_enum<cause>(cause_names, t);
+}
+
+/// What changed.
+enum class change : std::uint8_t { stage, role_gained, role_lost };
+inline constexpr std::array<std::string_view, 3> change_names = {"stage", "role_gained", "role_lost"};
+constexpr std::string_view to_string(change c) noexcept { return change_names[static_cast<std::size_t>(c)]; }
+
+/// The rule that decided a change, with the figures it looked at. Formatting a
+/// reason gives the human sentence, e.g. "lapse: last purchase 91 days ago (>= 90)".
+struct reason {
+  /// Stage rules 1-6 of model.md, then the role rules.
+  enum class rule : std::uint8_t {
+    no_purchase,     ///< 1: P = 0.                         a = purchases refunded
+    new_customer,    ///< 2: D < first + new_days.          a = days since first, b = new_days
+    lapse,           ///< 3: D >= last + lapse_days.        a = days since last, b = lapse_days
+    deal_hunter,     ///< 4: Pw >= min, Cw >= share * Pw.   a = Cw, b = Pw, c = window, d = share in permille
+    loyal,           ///< 5: Pw >= min (and Fw >= 1).       a = Pw, b = Fw, c = window, d = min purchases
+    occasional,      ///< 6: none of the above.             a = Pw, b = Cw, c = window, d = Fw
+    role_held,       ///< role gained.                      a = qualifying events, b = threshold, c = role window
+    role_dropped,    ///< role lost.                        a = qualifying events, b = threshold, c = role window
+    other_role,      ///< spectator lost to another role.   a = events in window
+  };
+  rule which = rule::no_purchase;
+  role about = role::spectator;  ///< the role, for the role rules
+  std::array<std::int32_t, 4> figures{};  ///< a, b, c, d as documented per rule
+
+  friend bool operator==(const reason&, const reason&) = default;
+};
+
+/// The human sentence for \p r.
+std::string to_string(const reason& r);
+
+/// One change of one person.
+struct transition {
+  person_id person;             ///< invalid when produced by a bare person_state
+  change what = change::stage;
+  stage from = stage::potential;  ///< for change::stage
+  stage to = stage::potential;    ///< for change::stage
+  role role_changed = role::spectator;  ///< for role_gained / role_lost
+  boost::posix_time::ptime when;  ///< event time, deadline (start of its business day), or clock
+  enum cause cause = cause::event;
+  struct reason why;
+
+  friend bool operator==(const transition&, const transition&) = default;
+};
+
+/// "stage new -> passive (time): lapse: ..." or "role +creator (event): creator: ...".
+std::string to_string(const transition& t);
+
+}  // namespace lifecycle
+
+template <>
+struct fmt::formatter<lifecycle::cause> : lifecycle::detail::enum_formatter<lifecycle::cause> {};
+template <>
+struct fmt::formatter<lifecycle::change> : lifecycle::detail::enum_formatter<lifecycle::change> {};
+template <>
+struct fmt::formatter<lifecycle::reason> : fmt::formatter<std::string_view> {
+  template <class FormatContext>
+  auto format(const lifecycle::reason& r, FormatContext& ctx) const {
+    return fmt::formatter<std::string_view>::format(lifecycle::to_string(r), ctx);
+  }
+};
+template <>
+struct fmt::formatter<lifecycle::transition> : fmt::formatter<std::string_view> {
+  template <class FormatContext>
+  auto format(const lifecycle::transition& t, FormatContext& ctx) const {
+    return fmt::formatter<std::string_view>::format(lifecycle::to_string(t), ctx);
+  }
+};

@@ -1,0 +1,92 @@
+#pragma once
+// Remembers event ids for duplicate detection as 96-bit fingerprints (a false
+// "duplicate" needs two ids among billions to agree on 96 bits). Each entry
+// knows the last day its event could still count in a window; once the clock
+// passes it, the entry may be forgotten, because the event would change nothing
+// if it came again. Purchase and refund ids never expire.
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "detail/hash.hpp"
+#include "lifecycle/detail/person_records.hpp"
+
+namespace lifecycle::detail {
+
+class id_set {
+ public:
+  static constexpr day_number forever = std::numeric_limits<day_number>::max();
+
+  struct fingerprint {
+    std::uint64_t a;
+    std::uint32_t b;
+  };
+
+  static fingerprint fingerprint_of(std::string_view id) {
+    std::uint64_t a = hash_string(id, 0x1d);
+    if (a == 0) a = 1;  // 0 marks an empty slot
+    return {a, static_cast<std::uint32_t>(hash_string(id, 0x2e) >> 32)};
+  }
+
+  /// Inserts the id; false if it was already there (a duplicate).
+  /// `expires` is the first day on which the entry may be forgotten.
+  bool insert(fingerprint f, day_number expires, day_number clock_day) {
+    if ((count_ + 1) * 10 > slots_.size() * 7) rebuild(clock_day);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = f.a & mask;; i = (i + 1) & mask) {
+      slot& s = slots_[i];
+      if (s.a == 0) {
+        s = {f.a, f.b, expires};
+        ++count_;
+        return true;
+      }
+      if (s.a == f.a && s.b == f.b) {
+        if (expires > s.expires) s.expires = expires;
+        return false;
+      }
+    }
+  }
+
+  void prefetch(fingerprint f) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[f.a & (slots_.size() - 1)]);
+  }
+
+  std::size_t size() const { return count_; }
+  std::size_t bytes() const { return slots_.capacity() * sizeof(slot); }
+
+ private:
+  struct slot {
+    std::uint64_t a;
+    std::uint32_t b;
+    day_number expires;
+  };
+  static_assert(sizeof(slot) == 16);
+
+  // Drops expired entries; grows only if that did not free enough room.
+  void rebuild(day_number clock_day) {
+    std::vector<slot> old;
+    old.swap(slots_);
+    std::size_t live = 0;
+    for (const slot& s : old)
+      if (s.a != 0 && s.expires > clock_day) ++live;
+    std::size_t n = old.empty() ? 1024 : old.size();
+    while ((live + 1) * 2 > n) n *= 2;
+    slots_.assign(n, slot{0, 0, 0});
+    count_ = 0;
+    const std::size_t mask = n - 1;
+    for (const slot& s : old) {
+      if (s.a == 0 || s.expires <= clock_day) continue;
+      std::size_t i = s.a & mask;
+      while (slots_[i].a != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+      ++count_;
+    }
+  }
+
+  std::vector<slot> slots_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace lifecycle::detail

@@ -1,0 +1,100 @@
+#pragma once
+// Interns person ids: string -> dense handle, handle -> string. Names live in one
+// character arena; the open-addressing index keeps 32 bits of each name's hash
+// beside its handle so most probes never touch the arena.
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "detail/hash.hpp"
+
+namespace lifecycle::detail {
+
+class name_index {
+ public:
+  static constexpr std::uint32_t none = 0xffffffffu;
+
+  /// The handle of `name`, or `none`.
+  std::uint32_t find(std::string_view name) const { return find(name, hash_string(name)); }
+
+  std::uint32_t find(std::string_view name, std::uint64_t h) const {
+    if (slots_.empty()) return none;
+    const std::size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const slot& s = slots_[i];
+      if (s.handle == none) return none;
+      if (s.tag == tag && name_of(s.handle) == name) return s.handle;
+    }
+  }
+
+  /// The handle of `name`, adding it if new (handles are 0, 1, 2, ...).
+  std::uint32_t intern(std::string_view name) { return intern(name, hash_string(name)); }
+
+  std::uint32_t intern(std::string_view name, std::uint64_t h) {
+    if ((size() + 1) * 4 > slots_.size() * 3) grow();
+    const std::size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      slot& s = slots_[i];
+      if (s.handle == none) {
+        s = {tag, static_cast<std::uint32_t>(size())};
+        chars_.insert(chars_.end(), name.begin(), name.end());
+        offsets_.push_back(chars_.size());
+        return s.handle;
+      }
+      if (s.tag == tag && name_of(s.handle) == name) return s.handle;
+    }
+  }
+
+  void prefetch(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+  }
+
+  std::string_view name_of(std::uint32_t handle) const {
+    const std::size_t begin = offsets_[handle], end = offsets_[handle + 1];
+    return {chars_.data() + begin, end - begin};
+  }
+
+  std::size_t size() const { return offsets_.size() - 1; }
+
+  std::size_t bytes() const {
+    return slots_.capacity() * sizeof(slot) + chars_.capacity() + offsets_.capacity() * sizeof(std::size_t);
+  }
+
+  void reserve(std::size_t n) {
+    std::size_t want = 16;
+    while (want * 3 < n * 4) want *= 2;
+    if (want > slots_.size()) rehash(want);
+    offsets_.reserve(n + 1);
+  }
+
+ private:
+  struct slot {
+    std::uint32_t tag;
+    std::uint32_t handle;
+  };
+
+  void grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
+
+  void rehash(std::size_t n) {
+    std::vector<slot> fresh(n, slot{0, none});
+    const std::size_t mask = n - 1;
+    for (std::uint32_t h = 0; h < size(); ++h) {
+      const std::uint64_t full = hash_string(name_of(h));
+      std::size_t i = full & mask;
+      while (fresh[i].handle != none) i = (i + 1) & mask;
+      fresh[i] = {static_cast<std::uint32_t>(full >> 32), h};
+    }
+    slots_.swap(fresh);
+  }
+
+  std::vector<slot> slots_;
+  std::vector<char> chars_;
+  std::vector<std::size_t> offsets_{0};
+};
+
+}  // namespace lifecycle::detail

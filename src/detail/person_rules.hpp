@@ -1,0 +1,403 @@
+#pragma once
+// The model's rules, written once over a person's lists. person_state keeps the
+// lists in vectors, the engine in pooled arrays; both call these functions, so
+// the semantics cannot drift apart.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+
+#include "lifecycle/detail/person_records.hpp"
+#include "lifecycle/event.hpp"
+#include "lifecycle/person_state.hpp"
+#include "lifecycle/policy.hpp"
+#include "lifecycle/transition.hpp"
+#include "detail/time_units.hpp"
+
+namespace lifecycle::detail {
+
+/// The policy in the integer units the rules compute in, converted once.
+struct rule_params {
+  day_number new_days, lapse_days, window, role_window;
+  std::uint32_t joiner_min, loyal_min, deal_min;
+  bool loyal_follow;
+  double share;
+  std::int64_t offset_us, skew_us;
+  bool host_clock;
+
+  static rule_params from(const policy& p) {
+    return {p.new_days,
+            p.lapse_days,
+            p.window_days,
+            p.role_window_days,
+            static_cast<std::uint32_t>(p.joiner_min_joins),
+            static_cast<std::uint32_t>(p.loyal_min_purchases),
+            static_cast<std::uint32_t>(p.deal_min_purchases),
+            p.loyal_requires_follow,
+            p.deal_coupon_share,
+            p.utc_offset.total_microseconds(),
+            p.max_skew.total_microseconds(),
+            p.clock == clock_mode::host};
+  }
+
+  /// Days an activity record may still count in some window after its day.
+  day_number activity_reach(bool has_follow) const {
+    return has_follow ? std::max(role_window, window) : role_window;
+  }
+
+  /// The farthest ahead of the clock day a deadline can fall; sizes the calendar.
+  day_number horizon() const {
+    const auto skew_days = static_cast<day_number>(skew_us / us_per_day) + 2;
+    return std::max({new_days, lapse_days, window, role_window}) + skew_days;
+  }
+};
+
+/// The parts of an event the rules look at, with ids already hashed.
+struct event_facts {
+  event_kind kind;
+  day_number day;
+  bool coupon;
+  std::int64_t amount;
+  std::uint64_t id_hash;   // 0 = none
+  std::uint64_t ref_hash;  // refund: the purchase's id hash
+};
+
+enum class record_outcome : std::uint8_t {
+  recorded,          // activity only: stage inputs unchanged
+  recorded_stage,    // purchases or follows changed: re-evaluate the stage
+  duplicate
+};
+
+// ---------------------------------------------------------------------------
+// Lists. Both containers offer size(), operator[], push_back and erase_at.
+
+/// Finds the purchase record with id hash `h`, or -1.
+template <class Purchases>
+std::ptrdiff_t find_purchase(const Purchases& purchases, std::uint64_t h) {
+  for (std::size_t i = 0, n = purchases.size(); i < n; ++i)
+    if (purchases[i].id_hash == h) return static_cast<std::ptrdiff_t>(i);
+  return -1;
+}
+
+/// Counts one activity event on its day, unless it can no longer count in any
+/// window as of `clock_day` (then it would change nothing).
+template <class Activity>
+void count_activity(Activity& activity, event_kind kind, day_number day, day_number clock_day,
+                    const rule_params& p) {
+  const bool is_follow = kind == event_kind::follow;
+  if (day + p.activity_reach(is_follow) <= clock_day) return;
+  auto field = [kind](activity_day& a) -> std::uint16_t* {
+    switch (kind) {
+      case event_kind::post: return &a.post;
+      case event_kind::review: return &a.review;
+      case event_kind::join: return &a.join;
+      case event_kind::search:
+      case event_kind::cart:
+      case event_kind::purchase: return &a.buyer;
+      case event_kind::follow: return &a.follow;
+      default: return nullptr;
+    }
+  };
+  constexpr std::uint16_t full = std::numeric_limits<std::uint16_t>::max();
+  for (std::size_t i = activity.size(); i-- > 0;) {  // newest days are usually last
+    activity_day& a = activity[i];
+    if (a.day != day || a.any == full) continue;
+    std::uint16_t* f = field(a);
+    if (f != nullptr && *f == full) continue;
+    ++a.any;
+    if (f != nullptr) ++*f;
+    return;
+  }
+  activity_day a;
+  a.day = day;
+  a.any = 1;
+  if (std::uint16_t* f = field(a)) *f = 1;
+  activity.push_back(a);
+}
+
+/// Records what an (already validated) event changes in the lists.
+template <class Purchases, class Activity>
+record_outcome record_event(Purchases& purchases, Activity& activity, const event_facts& e,
+                            day_number clock_day, const rule_params& p) {
+  record_outcome outcome = record_outcome::recorded;
+  switch (e.kind) {
+    case event_kind::contact:
+      return outcome;  // the business's action: makes the person known, counts nowhere
+    case event_kind::purchase: {
+      const std::ptrdiff_t i = e.id_hash != 0 ? find_purchase(purchases, e.id_hash) : -1;
+      if (i >= 0 && !purchases[static_cast<std::size_t>(i)].has(purchase_record::refund_waiting))
+        return record_outcome::duplicate;
+      purchase_record r;
+      r.id_hash = e.id_hash;
+      r.amount = e.amount;
+      r.day = e.day;
+      r.flags = e.coupon ? purchase_record::coupon : 0;
+      if (i >= 0) {  // its refund came first
+        r.flags |= purchase_record::refunded;
+        purchases[static_cast<std::size_t>(i)] = r;
+      } else {
+        purchases.push_back(r);
+      }
+      outcome = record_outcome::recorded_stage;
+      break;
+    }
+    case event_kind::refund: {
+      const std::ptrdiff_t i = find_purchase(purchases, e.ref_hash);
+      if (i >= 0) {
+        purchase_record& r = purchases[static_cast<std::size_t>(i)];
+        if (!r.net()) return record_outcome::duplicate;  // already refunded or waiting
+        r.flags |= purchase_record::refunded;
+      } else {
+        purchase_record r;
+        r.id_hash = e.ref_hash;
+        r.flags = purchase_record::refund_waiting;
+        purchases.push_back(r);
+      }
+      outcome = record_outcome::recorded_stage;
+      break;
+    }
+    case event_kind::follow:
+      outcome = record_outcome::recorded_stage;
+      break;
+    default:
+      break;
+  }
+  count_activity(activity, e.kind, e.day, clock_day, p);
+  return outcome;
+}
+
+/// Drops activity records that can no longer count in any window from `day` on.
+template <class Activity>
+void prune_activity(Activity& activity, day_number day, const rule_params& p) {
+  for (std::size_t i = activity.size(); i-- > 0;) {
+    const activity_day& a = activity[i];
+    if (a.day + p.activity_reach(a.follow > 0) <= day) activity.erase_at(i);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation.
+
+struct purchase_summary {
+  std::uint32_t net = 0, coupon = 0, refunded = 0;
+  std::int64_t spend = 0;
+  day_number first = no_day, last = std::numeric_limits<day_number>::min();
+};
+
+/// Net purchases up to `day` (all of them with `day` = no_day).
+inline purchase_summary summarize(std::span<const purchase_record> purchases, day_number day) {
+  purchase_summary s;
+  for (const purchase_record& r : purchases) {
+    if (r.has(purchase_record::refund_waiting) || r.day > day) continue;
+    if (r.has(purchase_record::refunded)) {
+      ++s.refunded;
+      continue;
+    }
+    ++s.net;
+    if (r.has(purchase_record::coupon)) ++s.coupon;
+    s.spend += r.amount;
+    s.first = std::min(s.first, r.day);
+    s.last = std::max(s.last, r.day);
+  }
+  return s;
+}
+
+/// In a window of `w` days on day `d`: d - w < x <= d.
+inline bool in_window(day_number x, day_number d, day_number w) { return d - w < x && x <= d; }
+
+inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> purchases,
+                                               std::span<const activity_day> activity,
+                                               day_number d, const rule_params& p) {
+  using rule = reason::rule;
+  const purchase_summary s = summarize(purchases, d);
+  if (s.net == 0) return {stage::potential, {rule::no_purchase, role::spectator, {static_cast<std::int32_t>(s.refunded), 0, 0, 0}}};
+  if (d < s.first + p.new_days)
+    return {stage::new_customer, {rule::new_customer, role::spectator, {d - s.first, p.new_days, 0, 0}}};
+  if (d >= s.last + p.lapse_days)
+    return {stage::passive, {rule::lapse, role::spectator, {d - s.last, p.lapse_days, 0, 0}}};
+  std::int32_t pw = 0, cw = 0, fw = 0;
+  for (const purchase_record& r : purchases) {
+    if (!r.net() || !in_window(r.day, d, p.window)) continue;
+    ++pw;
+    if (r.has(purchase_record::coupon)) ++cw;
+  }
+  for (const activity_day& a : activity)
+    if (a.follow > 0 && in_window(a.day, d, p.window)) fw += a.follow;
+  // The tolerance keeps decimal shares exact as written (0.3 * 10 is 3, not 3.0000000000000004).
+  if (static_cast<std::uint32_t>(pw) >= p.deal_min && cw >= p.share * pw - 1e-9 * pw)
+    return {stage::deal_hunter,
+            {rule::deal_hunter, role::spectator, {cw, pw, p.window, static_cast<std::int32_t>(p.share * 1000 + 0.5)}}};
+  if (static_cast<std::uint32_t>(pw) >= p.loyal_min && (!p.loyal_follow || fw >= 1))
+    return {stage::loyal, {rule::loyal, role::spectator, {pw, fw, p.window, static_cast<std::int32_t>(p.loyal_min)}}};
+  return {stage::passive, {rule::occasional, role::spectator, {pw, cw, p.window, fw}}};
+}
+
+/// Roles on day `d`, their primary and the qualifying counts.
+inline evaluation evaluate_roles(std::span<const activity_day> activity, day_number d,
+                                 const rule_params& p) {
+  std::uint32_t any = 0, post = 0, review = 0, join = 0, buyer = 0;
+  for (const activity_day& a : activity) {
+    if (!in_window(a.day, d, p.role_window)) continue;
+    any += a.any;
+    post += a.post;
+    review += a.review;
+    join += a.join;
+    buyer += a.buyer;
+  }
+  evaluation ev;
+  ev.role_events = {post, review, join, any, buyer};
+  if (post >= 1) ev.roles.insert(role::creator);
+  if (review >= 1) ev.roles.insert(role::critic);
+  if (join >= p.joiner_min) ev.roles.insert(role::joiner);
+  if (buyer >= 1) ev.roles.insert(role::buyer);
+  if (ev.roles.empty() && any >= 1) ev.roles.insert(role::spectator);
+  // Primary: most qualifying events; ties go creator, critic, joiner, buyer.
+  std::uint32_t best = 0;
+  for (role r : {role::creator, role::critic, role::joiner, role::buyer, role::spectator}) {
+    const std::uint32_t n = ev.role_events[static_cast<std::size_t>(r)];
+    if (ev.roles.contains(r) && n > best) {
+      best = n;
+      ev.primary_role = r;
+    }
+  }
+  return ev;
+}
+
+inline evaluation evaluate(std::span<const purchase_record> purchases,
+                           std::span<const activity_day> activity, day_number d,
+                           const rule_params& p) {
+  evaluation ev = evaluate_roles(activity, d, p);
+  std::tie(ev.current_stage, ev.stage_reason) = evaluate_stage(purchases, activity, d, p);
+  return ev;
+}
+
+/// The earliest day after `d` on which time alone may change the stage or the
+/// roles (a record entering or leaving a window, the new period ending, the
+/// lapse), or no_day. Waking earlier than needed is harmless; later never happens.
+inline day_number next_deadline(std::span<const purchase_record> purchases,
+                                std::span<const activity_day> activity, day_number d,
+                                const rule_params& p) {
+  day_number next = no_day;
+  auto consider = [&](day_number x) {
+    if (x > d && x < next) next = x;
+  };
+  for (const activity_day& a : activity) {
+    consider(a.day);
+    consider(a.day + p.role_window);
+    if (a.follow > 0) consider(a.day + p.window);
+  }
+  day_number first = no_day, last = std::numeric_limits<day_number>::min();
+  for (const purchase_record& r : purchases) {
+    if (!r.net()) continue;
+    consider(r.day);
+    consider(r.day + p.window);
+    if (r.day <= d) {
+      first = std::min(first, r.day);
+      last = std::max(last, r.day);
+    }
+  }
+  if (first != no_day) {
+    consider(first + p.new_days);
+    consider(last + p.lapse_days);
+  }
+  return next;
+}
+
+// ---------------------------------------------------------------------------
+// Changes.
+
+/// Whether the stage graph of model.md joins `from` to `to`.
+constexpr bool is_normal_move(stage from, stage to) {
+  switch (from) {
+    case stage::potential: return to == stage::new_customer;
+    case stage::new_customer:
+      return to == stage::deal_hunter || to == stage::loyal || to == stage::passive;
+    case stage::passive: return to == stage::deal_hunter || to == stage::loyal;
+    case stage::deal_hunter: return to == stage::loyal || to == stage::passive;
+    case stage::loyal: return to == stage::deal_hunter || to == stage::passive;
+  }
+  return false;
+}
+
+/// Applies an evaluation to the core, calling `emit(transition)` for each change
+/// (stage first, then roles in report order). Returns true when this is the
+/// person's first move into a customer stage (a conversion).
+template <class Emit>
+bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when_us,
+                      cause base, const rule_params& p, Emit&& emit) {
+  bool converted_now = false;
+  transition t;
+  t.when = from_us(when_us);
+  const auto old_stage = static_cast<stage>(core.stage);
+  if (ev.current_stage != old_stage) {
+    t.what = change::stage;
+    t.from = old_stage;
+    t.to = ev.current_stage;
+    t.cause = is_normal_move(old_stage, ev.current_stage) ? base : cause::correction;
+    t.why = ev.stage_reason;
+    const std::int64_t stay = std::max<std::int64_t>(0, when_us - core.stage_since_us) / us_per_second;
+    auto& total = core.seconds_in_stage[static_cast<std::size_t>(old_stage)];
+    total = static_cast<std::uint32_t>(std::min<std::int64_t>(
+        std::numeric_limits<std::uint32_t>::max(), static_cast<std::int64_t>(total) + stay));
+    core.stage = static_cast<std::uint8_t>(ev.current_stage);
+    core.stage_since_us = when_us;
+    if (is_customer(ev.current_stage) && !core.has(person_core::converted)) {
+      core.flags |= person_core::converted;
+      converted_now = true;
+    }
+    emit(t);
+  }
+  const role_set old_roles = role_set::from_bits(core.roles);
+  if (ev.roles != old_roles) {
+    core.roles = ev.roles.bits();
+    const std::uint32_t thresholds[role_count] = {1, 1, p.joiner_min, 1, 1};
+    for (role r : all_roles) {
+      const bool had = old_roles.contains(r), has = ev.roles.contains(r);
+      if (had == has) continue;
+      const auto i = static_cast<std::size_t>(r);
+      t.what = has ? change::role_gained : change::role_lost;
+      t.role_changed = r;
+      t.cause = base;
+      t.why.about = r;
+      t.why.figures = {static_cast<std::int32_t>(ev.role_events[i]),
+                       static_cast<std::int32_t>(thresholds[i]), p.role_window, 0};
+      if (has)
+        t.why.which = reason::rule::role_held;
+      else if (r == role::spectator && ev.role_events[i] > 0)
+        t.why.which = reason::rule::other_role;
+      else
+        t.why.which = reason::rule::role_dropped;
+      emit(t);
+    }
+  }
+  return converted_now;
+}
+
+/// Builds a profile from a person's parts as of `clock_us`.
+inline profile make_profile(const person_core& core, std::span<const purchase_record> purchases,
+                            std::span<const activity_day> activity, std::int64_t clock_us,
+                            const rule_params& p) {
+  profile pr;
+  pr.current_stage = static_cast<stage>(core.stage);
+  pr.stage_since = from_us(core.stage_since_us);
+  pr.roles = role_set::from_bits(core.roles);
+  pr.primary_role = evaluate_roles(activity, day_of(clock_us, p.offset_us), p).primary_role;
+  const purchase_summary s = summarize(purchases, no_day);
+  pr.purchases = s.net;
+  pr.coupon_purchases = s.coupon;
+  pr.refunded_purchases = s.refunded;
+  pr.spend = money{s.spend};
+  if (s.net > 0) {
+    pr.first_purchase = to_date(s.first);
+    pr.last_purchase = to_date(s.last);
+  }
+  pr.first_seen = to_date(core.first_seen);
+  for (std::size_t i = 0; i < stage_count; ++i) pr.days_in_stage[i] = core.seconds_in_stage[i] / 86400.0;
+  pr.days_in_stage[core.stage] +=
+      static_cast<double>(std::max<std::int64_t>(0, clock_us - core.stage_since_us)) / us_per_day;
+  return pr;
+}
+
+}  // namespace lifecycle::detail

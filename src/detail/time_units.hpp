@@ -1,0 +1,60 @@
+#pragma once
+// Conversions between Boost.Date_Time and the integer units the engine computes in:
+// microseconds since 1970-01-01T00:00Z, and business day numbers.
+
+#include <cstdint>
+#include <limits>
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+
+#include "lifecycle/detail/person_records.hpp"
+
+namespace lifecycle::detail {
+
+inline constexpr std::int64_t us_per_second = 1'000'000;
+inline constexpr std::int64_t us_per_day = 86'400 * us_per_second;
+inline constexpr day_number no_day = std::numeric_limits<day_number>::max();
+
+inline const boost::posix_time::ptime& unix_epoch() {
+  static const boost::posix_time::ptime epoch(boost::gregorian::date(1970, 1, 1));
+  return epoch;
+}
+
+/// Microseconds since the epoch; the caller has checked `t` is a real instant.
+inline std::int64_t to_us(boost::posix_time::ptime t) {
+  return (t - unix_epoch()).total_microseconds();
+}
+
+inline boost::posix_time::ptime from_us(std::int64_t us) {
+  return unix_epoch() + boost::posix_time::microseconds(us);
+}
+
+inline constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/// The business day of instant `us` for a calendar `offset_us` ahead of UTC.
+inline constexpr day_number day_of(std::int64_t us, std::int64_t offset_us) {
+  return static_cast<day_number>(floor_div(us + offset_us, us_per_day));
+}
+
+/// The instant business day `d` starts.
+inline constexpr std::int64_t day_start_us(day_number d, std::int64_t offset_us) {
+  return static_cast<std::int64_t>(d) * us_per_day - offset_us;
+}
+
+inline boost::gregorian::date to_date(day_number d) {
+  return boost::gregorian::date(1970, 1, 1) + boost::gregorian::days(d);
+}
+
+inline day_number to_day_number(boost::gregorian::date d) {
+  return static_cast<day_number>((d - boost::gregorian::date(1970, 1, 1)).days());
+}
+
+/// Instants the engine accepts: real (not special) and between years 1400 and 9999,
+/// so every day and microsecond figure fits its integer.
+inline bool is_usable_time(boost::posix_time::ptime t) { return !t.is_special(); }
+
+}  // namespace lifecycle::detail

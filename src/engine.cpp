@@ -1,0 +1,388 @@
+#include "lifecycle/engine.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "detail/deadline_calendar.hpp"
+#include "detail/hash.hpp"
+#include "detail/id_set.hpp"
+#include "detail/name_index.hpp"
+#include "detail/person_rules.hpp"
+#include "detail/pooled_lists.hpp"
+#include "detail/time_units.hpp"
+#include "lifecycle/error.hpp"
+
+namespace lifecycle {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::uint32_t no_entry = 0xffffffffu;
+
+/// One person in the engine's flat table: a cache line.
+struct person_slot {
+  person_core core;
+  list_ref purchases;
+  list_ref activity;
+  day_number scheduled = no_day;      // the day the calendar has this person filed under
+  std::uint32_t last_history = no_entry;
+};
+static_assert(sizeof(person_slot) == 64, "a person's fixed state is one cache line");
+
+}  // namespace
+
+struct engine::impl {
+  policy rules;
+  rule_params params;
+  engine_options options;
+
+  name_index names;
+  std::vector<person_slot> persons;
+  pooled_lists<purchase_record> purchase_pool;
+  pooled_lists<activity_day> activity_pool;
+  id_set seen_ids;
+  deadline_calendar calendar;
+
+  bool clock_set = false;
+  std::int64_t clock_us = 0;
+  day_number clock_day = 0;
+
+  std::vector<transition> out;         // the current call's transitions
+  std::vector<std::uint32_t> due;      // scratch for advancing
+  std::vector<transition> history;
+  std::vector<std::uint32_t> history_prev;
+
+  std::array<std::uint64_t, stage_count> stage_n{};
+  std::array<std::uint64_t, role_count> role_n{};
+  transition_matrix moves{};
+  std::uint64_t conversions = 0;
+  std::array<std::uint64_t, role_count + 1> conversions_by_role{};
+  ingest_counts totals;
+  std::size_t known = 0;
+
+  std::vector<std::pair<std::uint32_t, std::function<void(const transition&)>>> subscribers;
+  std::uint32_t next_subscription = 0;
+
+  impl(const policy& p, engine_options o) : rules(p), params(rule_params::from(p)), options(o) {
+    rules.validate();
+    params = rule_params::from(rules);
+    calendar.reset(params.horizon());
+    if (o.expected_persons > 0) {
+      names.reserve(o.expected_persons);
+      persons.reserve(o.expected_persons);
+    }
+  }
+
+  person_id intern(std::string_view name, std::uint64_t h) {
+    const std::uint32_t id = names.intern(name, h);
+    if (id == persons.size()) persons.emplace_back();
+    return person_id{id};
+  }
+
+  pooled_list_view<purchase_record> purchases_of(person_slot& s) { return {purchase_pool, s.purchases}; }
+  pooled_list_view<activity_day> activity_of(person_slot& s) { return {activity_pool, s.activity}; }
+  std::span<const purchase_record> purchase_span(const person_slot& s) const {
+    return {purchase_pool.data(s.purchases), s.purchases.size};
+  }
+  std::span<const activity_day> activity_span(const person_slot& s) const {
+    return {activity_pool.data(s.activity), s.activity.size};
+  }
+
+  void record(person_slot& s, const transition& t) {
+    if (t.what == change::stage) {
+      --stage_n[static_cast<std::size_t>(t.from)];
+      ++stage_n[static_cast<std::size_t>(t.to)];
+      ++moves[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
+    } else if (t.what == change::role_gained) {
+      ++role_n[static_cast<std::size_t>(t.role_changed)];
+    } else {
+      --role_n[static_cast<std::size_t>(t.role_changed)];
+    }
+    out.push_back(t);
+    const bool keep = options.history == history_mode::full ||
+                      (options.history == history_mode::stages && t.what == change::stage);
+    if (keep) {
+      history_prev.push_back(s.last_history);
+      s.last_history = static_cast<std::uint32_t>(history.size());
+      history.push_back(t);
+    }
+  }
+
+  void apply(person_id p, const evaluation& ev, std::int64_t when_us, cause why) {
+    person_slot& s = persons[p.value];
+    const bool converted = apply_evaluation(s.core, ev, when_us, why, params, [&](transition t) {
+      t.person = p;
+      record(s, t);
+    });
+    if (converted) {
+      ++conversions;
+      ++conversions_by_role[ev.primary_role ? static_cast<std::size_t>(*ev.primary_role) : role_count];
+    }
+  }
+
+  // Keeps the invariant: filed day <= true next deadline, and filed day > clock day.
+  void schedule(person_id p, day_number day) {
+    person_slot& s = persons[p.value];
+    if (day == no_day || day >= s.scheduled) return;
+    s.scheduled = day;
+    calendar.add(day, p.value);
+  }
+
+  void wake(std::uint32_t person, day_number d) {
+    person_slot& s = persons[person];
+    s.scheduled = no_day;
+    const evaluation ev = evaluate(purchase_span(s), activity_span(s), d, params);
+    apply(person_id{person}, ev, day_start_us(d, params.offset_us), cause::time);
+    auto activity = activity_of(s);
+    prune_activity(activity, d, params);
+    schedule(person_id{person}, next_deadline(purchase_span(s), activity_span(s), d, params));
+  }
+
+  void advance(std::int64_t target_us) {
+    const day_number target_day = day_of(target_us, params.offset_us);
+    while (clock_day < target_day) {
+      const day_number d = clock_day + 1;
+      clock_day = d;  // deadlines filed while processing d fall after d
+      calendar.take(d, due);
+      for (std::uint32_t person : due)
+        if (persons[person].scheduled == d) wake(person, d);
+    }
+    clock_us = std::max(clock_us, target_us);
+  }
+
+  void set_clock(std::int64_t us) {
+    clock_set = true;
+    clock_us = us;
+    clock_day = day_of(us, params.offset_us);
+  }
+
+  void notify() {
+    if (subscribers.empty()) return;
+    for (const transition& t : out)
+      for (auto& [id, f] : subscribers) f(t);
+  }
+
+  ingest_result reject(person_id p, reject_reason why) {
+    ++totals.rejected;
+    ingest_result r;
+    r.status = ingest_status::rejected;
+    r.why_rejected = why;
+    r.person = p;
+    return r;
+  }
+
+  ingest_result ingest(person_id p, const event& e) {
+    out.clear();
+    if (!p.valid() || p.value >= persons.size()) return reject(p, reject_reason::unknown_person);
+    if (const reject_reason bad = check_fields(e); bad != reject_reason::none) return reject(p, bad);
+    const std::int64_t at = to_us(e.time);
+    if (params.host_clock) {
+      if (!clock_set) return reject(p, reject_reason::clock_not_set);
+      if (at > clock_us + params.skew_us) return reject(p, reject_reason::too_far_ahead);
+    } else if (!clock_set) {
+      set_clock(at);
+    } else if (at > clock_us) {
+      advance(at);
+    }
+
+    const day_number day = day_of(at, params.offset_us);
+    ingest_result result;
+    result.person = p;
+    if (!e.id.empty()) {
+      const bool money_event = e.kind == event_kind::purchase || e.kind == event_kind::refund;
+      const day_number expires =
+          money_event ? id_set::forever : day + params.activity_reach(e.kind == event_kind::follow);
+      if (!seen_ids.insert(id_set::fingerprint_of(e.id), expires, clock_day)) {
+        result.status = ingest_status::duplicate;
+        ++totals.duplicate;
+        result.transitions = out;
+        notify();
+        return result;
+      }
+    }
+
+    person_slot& s = persons[p.value];
+    const event_facts facts{e.kind,
+                            day,
+                            e.coupon,
+                            e.amount.minor,
+                            e.kind == event_kind::purchase && !e.id.empty() ? id_hash(e.id) : 0,
+                            e.kind == event_kind::refund ? id_hash(e.ref) : 0};
+    auto purchases = purchases_of(s);
+    auto activity = activity_of(s);
+    const record_outcome outcome = record_event(purchases, activity, facts, clock_day, params);
+    if (outcome == record_outcome::duplicate) {
+      result.status = ingest_status::duplicate;
+      ++totals.duplicate;
+      result.transitions = out;
+      notify();
+      return result;
+    }
+    ++totals.accepted;
+
+    const bool first_event = !s.core.has(person_core::known);
+    if (first_event) {
+      s.core.flags |= person_core::known;
+      s.core.first_seen = day;
+      s.core.stage_since_us = clock_us;
+      ++stage_n[static_cast<std::size_t>(stage::potential)];
+      ++known;
+    } else {
+      s.core.first_seen = std::min(s.core.first_seen, day);
+    }
+
+    if (outcome == record_outcome::recorded_stage || first_event) {
+      const evaluation ev = evaluate(purchase_span(s), activity_span(s), clock_day, params);
+      apply(p, ev, clock_us, cause::event);
+      schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
+    } else if (is_activity(e.kind)) {
+      // Only the roles can have changed, and the one new deadline is this day's.
+      evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
+      ev.current_stage = static_cast<stage>(s.core.stage);
+      if (ev.roles.bits() != s.core.roles) apply(p, ev, clock_us, cause::event);
+      if (day > clock_day)
+        schedule(p, day);
+      else if (day + params.role_window > clock_day)
+        schedule(p, day + params.role_window);
+    }
+    result.transitions = out;
+    notify();
+    return result;
+  }
+};
+
+engine::engine(const policy& p, engine_options options) : impl_(std::make_unique<impl>(p, options)) {}
+engine::~engine() = default;
+engine::engine(engine&&) noexcept = default;
+engine& engine::operator=(engine&&) noexcept = default;
+
+const policy& engine::rules() const noexcept { return impl_->rules; }
+
+person_id engine::intern(std::string_view name) { return impl_->intern(name, hash_string(name)); }
+
+std::optional<person_id> engine::find(std::string_view name) const {
+  const std::uint32_t id = impl_->names.find(name);
+  if (id == name_index::none) return std::nullopt;
+  return person_id{id};
+}
+
+std::string_view engine::name(person_id p) const {
+  if (!p.valid() || p.value >= impl_->persons.size())
+    throw error(errc::invalid_argument, "engine::name: unknown person handle");
+  return impl_->names.name_of(p.value);
+}
+
+ingest_result engine::ingest(const event& e) {
+  if (e.person.empty()) {
+    impl_->out.clear();
+    return impl_->reject(person_id{}, reject_reason::empty_person);
+  }
+  // A rejected event must not leave a half-made person behind: check first.
+  if (check_fields(e) != reject_reason::none) {
+    impl_->out.clear();
+    const std::uint32_t id = impl_->names.find(e.person);
+    return impl_->reject(id == name_index::none ? person_id{} : person_id{id}, check_fields(e));
+  }
+  return impl_->ingest(impl_->intern(e.person, hash_string(e.person)), e);
+}
+
+ingest_result engine::ingest(person_id p, const event& e) { return impl_->ingest(p, e); }
+
+batch_result engine::ingest(std::span<const event> events) {
+  batch_result b;
+  for (const event& e : events) {
+    const ingest_result r = ingest(e);
+    switch (r.status) {
+      case ingest_status::accepted: ++b.accepted; break;
+      case ingest_status::duplicate: ++b.duplicate; break;
+      case ingest_status::rejected: ++b.rejected; break;
+    }
+    b.transitions += r.transitions.size();
+  }
+  return b;
+}
+
+std::span<const transition> engine::advance_to(boost::posix_time::ptime t) {
+  impl& m = *impl_;
+  m.out.clear();
+  if (t.is_special()) throw error(errc::invalid_argument, "engine::advance_to: not a valid time");
+  const std::int64_t us = to_us(t);
+  if (!m.clock_set) {
+    m.set_clock(us);
+  } else if (us > m.clock_us) {
+    m.advance(us);
+    m.notify();
+  }
+  return m.out;
+}
+
+boost::posix_time::ptime engine::clock() const {
+  if (!impl_->clock_set) return boost::posix_time::ptime(boost::posix_time::not_a_date_time);
+  return from_us(impl_->clock_us);
+}
+
+std::size_t engine::known_persons() const noexcept { return impl_->known; }
+
+std::optional<profile> engine::profile_of(std::string_view name) const {
+  const auto p = find(name);
+  if (!p) return std::nullopt;
+  return profile_of(*p);
+}
+
+std::optional<profile> engine::profile_of(person_id p) const {
+  const impl& m = *impl_;
+  if (!p.valid() || p.value >= m.persons.size()) return std::nullopt;
+  const person_slot& s = m.persons[p.value];
+  if (!s.core.has(person_core::known)) return std::nullopt;
+  profile pr = make_profile(s.core, m.purchase_span(s), m.activity_span(s), m.clock_us, m.params);
+  pr.id = p;
+  return pr;
+}
+
+std::vector<transition> engine::history(person_id p) const {
+  const impl& m = *impl_;
+  std::vector<transition> h;
+  if (!p.valid() || p.value >= m.persons.size()) return h;
+  for (std::uint32_t i = m.persons[p.value].last_history; i != no_entry; i = m.history_prev[i])
+    h.push_back(m.history[i]);
+  std::reverse(h.begin(), h.end());
+  return h;
+}
+
+std::vector<transition> engine::all_history() const { return impl_->history; }
+
+std::array<std::uint64_t, stage_count> engine::stage_counts() const noexcept { return impl_->stage_n; }
+std::array<std::uint64_t, role_count> engine::role_counts() const noexcept { return impl_->role_n; }
+transition_matrix engine::matrix() const noexcept { return impl_->moves; }
+std::uint64_t engine::conversions() const noexcept { return impl_->conversions; }
+std::array<std::uint64_t, role_count + 1> engine::conversions_by_primary_role() const noexcept {
+  return impl_->conversions_by_role;
+}
+ingest_counts engine::counts() const noexcept { return impl_->totals; }
+
+memory_usage engine::memory() const {
+  const impl& m = *impl_;
+  memory_usage u;
+  u.state = m.persons.capacity() * sizeof(person_slot) + m.purchase_pool.bytes() + m.activity_pool.bytes();
+  u.index = m.names.bytes();
+  u.dedupe = m.seen_ids.bytes();
+  u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
+  u.history = m.history.capacity() * sizeof(transition) + m.history_prev.capacity() * sizeof(std::uint32_t);
+  return u;
+}
+
+subscription engine::subscribe(std::function<void(const transition&)> f) {
+  const std::uint32_t id = impl_->next_subscription++;
+  impl_->subscribers.emplace_back(id, std::move(f));
+  return subscription{id};
+}
+
+void engine::unsubscribe(subscription s) {
+  auto& subs = impl_->subscribers;
+  subs.erase(std::remove_if(subs.begin(), subs.end(),
+                            [&](const auto& e) { return e.first == static_cast<std::uint32_t>(s); }),
+             subs.end());
+}
+
+}  // namespace lifecycle

@@ -1,0 +1,156 @@
+#include "lifecycle/policy.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "lifecycle/error.hpp"
+
+namespace lifecycle {
+
+namespace {
+
+constexpr int max_days = 36500;  // a century: anything longer is a typo
+constexpr int max_count = 1'000'000;
+
+[[noreturn]] void bad(std::string_view key, std::string_view what) {
+  throw error(errc::invalid_policy, fmt::format("policy: {} {}", key, what));
+}
+
+int parse_int(std::string_view key, std::string_view v) {
+  int out = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || end != v.data() + v.size() || v.empty())
+    bad(key, fmt::format("must be an integer, got '{}'", v));
+  return out;
+}
+
+bool parse_bool(std::string_view key, std::string_view v) {
+  if (v == "true" || v == "yes" || v == "1") return true;
+  if (v == "false" || v == "no" || v == "0") return false;
+  bad(key, fmt::format("must be true or false, got '{}'", v));
+}
+
+double parse_share(std::string_view key, std::string_view v) {
+  const std::string s(v);
+  char* end = nullptr;
+  const double d = s.empty() ? NAN : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d))
+    bad(key, fmt::format("must be a number such as 0.5, got '{}'", v));
+  return d;
+}
+
+// "+08:00", "-03:30", "+0530", "Z", "0".
+boost::posix_time::time_duration parse_offset(std::string_view key, std::string_view v) {
+  if (v == "Z" || v == "0" || v == "+00:00" || v == "-00:00") return boost::posix_time::hours(0);
+  auto fail = [&]() { bad(key, fmt::format("must look like +08:00 or -03:30, got '{}'", v)); };
+  if (v.size() < 3 || (v[0] != '+' && v[0] != '-')) fail();
+  const bool negative = v[0] == '-';
+  std::string_view rest = v.substr(1);
+  std::string digits;
+  for (char c : rest) {
+    if (c == ':') continue;
+    if (c < '0' || c > '9') fail();
+    digits += c;
+  }
+  if (digits.size() != 2 && digits.size() != 4) fail();
+  const int hours = std::stoi(digits.substr(0, 2));
+  const int minutes = digits.size() == 4 ? std::stoi(digits.substr(2, 2)) : 0;
+  if (minutes >= 60) fail();
+  const auto d = boost::posix_time::hours(hours) + boost::posix_time::minutes(minutes);
+  return negative ? -d : d;
+}
+
+// "300" (seconds), "90s", "5m", "1h", "1d".
+boost::posix_time::time_duration parse_skew(std::string_view key, std::string_view v) {
+  if (v.empty()) bad(key, "must be a duration such as 300, 5m or 1h, got ''");
+  std::int64_t unit = 1;
+  std::string_view number = v;
+  switch (v.back()) {
+    case 's': unit = 1; number.remove_suffix(1); break;
+    case 'm': unit = 60; number.remove_suffix(1); break;
+    case 'h': unit = 3600; number.remove_suffix(1); break;
+    case 'd': unit = 86400; number.remove_suffix(1); break;
+    default: break;
+  }
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
+  if (number.empty() || ec != std::errc{} || end != number.data() + number.size() || n > 100'000'000'000LL)
+    bad(key, fmt::format("must be a duration such as 300, 5m or 1h, got '{}'", v));
+  return boost::posix_time::seconds(static_cast<long>(n * unit));
+}
+
+std::string offset_text(boost::posix_time::time_duration d) {
+  const bool negative = d.is_negative();
+  if (negative) d = -d;
+  return fmt::format("{}{:02}:{:02}", negative ? '-' : '+', d.hours(), d.minutes());
+}
+
+void check_days(std::string_view key, int v) {
+  if (v < 1 || v > max_days) bad(key, fmt::format("must be between 1 and {} days, got {}", max_days, v));
+}
+
+void check_count(std::string_view key, int v) {
+  if (v < 1 || v > max_count) bad(key, fmt::format("must be between 1 and {}, got {}", max_count, v));
+}
+
+}  // namespace
+
+void policy::validate() const {
+  check_days("new_days", new_days);
+  check_days("lapse_days", lapse_days);
+  check_days("window_days", window_days);
+  check_days("role_window_days", role_window_days);
+  check_count("joiner_min_joins", joiner_min_joins);
+  check_count("loyal_min_purchases", loyal_min_purchases);
+  check_count("deal_min_purchases", deal_min_purchases);
+  if (!(deal_coupon_share > 0.0 && deal_coupon_share <= 1.0))
+    bad("deal_coupon_share", fmt::format("must be in (0, 1], got {}", deal_coupon_share));
+  if (utc_offset.is_special() || utc_offset > boost::posix_time::hours(14) ||
+      utc_offset < -boost::posix_time::hours(14))
+    bad("utc_offset", "must be within -14:00 .. +14:00");
+  if (utc_offset.seconds() != 0 || utc_offset.fractional_seconds() != 0)
+    bad("utc_offset", "must be a whole number of minutes");
+  if (clock != clock_mode::replay && clock != clock_mode::host) bad("clock", "must be replay or host");
+  if (max_skew.is_special() || max_skew.is_negative() || max_skew > boost::posix_time::hours(24 * 7))
+    bad("max_skew", "must be between 0 and 7 days");
+}
+
+void policy::set(std::string_view key, std::string_view value) {
+  if (key == "new_days") new_days = parse_int(key, value);
+  else if (key == "lapse_days") lapse_days = parse_int(key, value);
+  else if (key == "window_days") window_days = parse_int(key, value);
+  else if (key == "role_window_days") role_window_days = parse_int(key, value);
+  else if (key == "joiner_min_joins") joiner_min_joins = parse_int(key, value);
+  else if (key == "loyal_min_purchases") loyal_min_purchases = parse_int(key, value);
+  else if (key == "loyal_requires_follow") loyal_requires_follow = parse_bool(key, value);
+  else if (key == "deal_min_purchases") deal_min_purchases = parse_int(key, value);
+  else if (key == "deal_coupon_share") deal_coupon_share = parse_share(key, value);
+  else if (key == "utc_offset") utc_offset = parse_offset(key, value);
+  else if (key == "clock") {
+    const auto m = parse_clock_mode(value);
+    if (!m) bad(key, fmt::format("must be replay or host, got '{}'", value));
+    clock = *m;
+  } else if (key == "max_skew") max_skew = parse_skew(key, value);
+  else throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
+}
+
+std::string policy::get(std::string_view key) const {
+  if (key == "new_days") return std::to_string(new_days);
+  if (key == "lapse_days") return std::to_string(lapse_days);
+  if (key == "window_days") return std::to_string(window_days);
+  if (key == "role_window_days") return std::to_string(role_window_days);
+  if (key == "joiner_min_joins") return std::to_string(joiner_min_joins);
+  if (key == "loyal_min_purchases") return std::to_string(loyal_min_purchases);
+  if (key == "loyal_requires_follow") return loyal_requires_follow ? "true" : "false";
+  if (key == "deal_min_purchases") return std::to_string(deal_min_purchases);
+  if (key == "deal_coupon_share") return fmt::format("{}", deal_coupon_share);
+  if (key == "utc_offset") return offset_text(utc_offset);
+  if (key == "clock") return std::string(to_string(clock));
+  if (key == "max_skew") return std::to_string(max_skew.total_seconds());
+  throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
+}
+
+}  // namespace lifecycle
