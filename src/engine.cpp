@@ -1,6 +1,7 @@
 #include "lifecycle/engine.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <utility>
 
 #include "detail/deadline_calendar.hpp"
@@ -50,8 +51,8 @@ struct engine::impl {
 
   std::vector<transition> out;         // the current call's transitions
   std::vector<std::uint32_t> due;      // scratch for advancing
-  std::vector<transition> history;
-  std::vector<std::uint32_t> history_prev;
+  std::deque<transition> history;  // chunked: growing never copies what is kept
+  std::deque<std::uint32_t> history_prev;
 
   std::array<std::uint64_t, stage_count> stage_n{};
   std::array<std::uint64_t, role_count> role_n{};
@@ -145,8 +146,17 @@ struct engine::impl {
       const day_number d = clock_day + 1;
       clock_day = d;  // deadlines filed while processing d fall after d
       calendar.take(d, due);
-      for (std::uint32_t person : due)
-        if (persons[person].scheduled == d) wake(person, d);
+      const std::size_t n = due.size();
+      for (std::size_t j = 0; j < n; ++j) {
+        // Who is due is known in advance: fetch their records ahead of use.
+        if (j + 8 < n) __builtin_prefetch(&persons[due[j + 8]]);
+        if (j + 4 < n) {
+          const person_slot& ahead = persons[due[j + 4]];
+          activity_pool.prefetch(ahead.activity);
+          purchase_pool.prefetch(ahead.purchases);
+        }
+        if (persons[due[j]].scheduled == d) wake(due[j], d);
+      }
     }
     clock_us = std::max(clock_us, target_us);
   }
@@ -172,10 +182,27 @@ struct engine::impl {
     return r;
   }
 
-  ingest_result ingest(person_id p, const event& e) {
+  // The one entry for string ids: checks, then interns (a rejected event
+  // leaves no half-made person behind).
+  ingest_result ingest_named(const event& e, std::uint64_t name_hash, const id_set::fingerprint* id_print) {
+    out.clear();
+    if (e.person.empty()) return reject(person_id{}, reject_reason::empty_person);
+    if (e.person.size() > name_index::max_name) return reject(person_id{}, reject_reason::person_too_long);
+    if (const reject_reason bad = check_fields(e); bad != reject_reason::none) {
+      const std::uint32_t id = names.find(e.person, name_hash);
+      return reject(id == name_index::none ? person_id{} : person_id{id}, bad);
+    }
+    return ingest_checked(intern(e.person, name_hash), e, id_print);
+  }
+
+  ingest_result ingest_handle(person_id p, const event& e) {
     out.clear();
     if (!p.valid() || p.value >= persons.size()) return reject(p, reject_reason::unknown_person);
     if (const reject_reason bad = check_fields(e); bad != reject_reason::none) return reject(p, bad);
+    return ingest_checked(p, e, nullptr);
+  }
+
+  ingest_result ingest_checked(person_id p, const event& e, const id_set::fingerprint* id_print) {
     const std::int64_t at = to_us(e.time);
     if (params.host_clock) {
       if (!clock_set) return reject(p, reject_reason::clock_not_set);
@@ -193,7 +220,7 @@ struct engine::impl {
       const bool money_event = e.kind == event_kind::purchase || e.kind == event_kind::refund;
       const day_number expires =
           money_event ? id_set::forever : day + params.activity_reach(e.kind == event_kind::follow);
-      if (!seen_ids.insert(id_set::fingerprint_of(e.id), expires, clock_day)) {
+      if (!seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id), expires, clock_day)) {
         result.status = ingest_status::duplicate;
         ++totals.duplicate;
         result.transitions = out;
@@ -238,9 +265,12 @@ struct engine::impl {
       schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
     } else if (is_activity(e.kind)) {
       // Only the roles can have changed, and the one new deadline is this day's.
-      evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
-      ev.current_stage = static_cast<stage>(s.core.stage);
-      if (ev.roles.bits() != s.core.roles) apply(p, ev, clock_us, cause::event);
+      const bool counts_now = day <= clock_day && day + params.role_window > clock_day;
+      if (counts_now && may_gain_role(role_set::from_bits(s.core.roles), e.kind)) {
+        evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
+        ev.current_stage = static_cast<stage>(s.core.stage);
+        if (ev.roles.bits() != s.core.roles) apply(p, ev, clock_us, cause::event);
+      }
       if (day > clock_day)
         schedule(p, day);
       else if (day + params.role_window > clock_day)
@@ -249,6 +279,69 @@ struct engine::impl {
     result.transitions = out;
     notify();
     return result;
+  }
+
+  static void add(batch_result& b, const ingest_result& r) {
+    switch (r.status) {
+      case ingest_status::accepted: ++b.accepted; break;
+      case ingest_status::duplicate: ++b.duplicate; break;
+      case ingest_status::rejected: ++b.rejected; break;
+    }
+    b.transitions += r.transitions.size();
+  }
+
+  // Works `far` events ahead: hash the name and the id, prefetch their slots;
+  // `near` events ahead: guess the person from the (now cached) name slot and
+  // prefetch the person's record and its activity list. Then ingest as usual.
+  batch_result ingest_batch(std::span<const event> events) {
+    constexpr std::size_t far = 16, mid = 8, near = 4, ring = 32;
+    std::array<std::uint64_t, ring> hashes{};
+    std::array<id_set::fingerprint, ring> prints{};
+    std::array<std::uint32_t, ring> guesses{};
+    const std::size_t n = events.size();
+    auto stage_hash = [&](std::size_t j) {
+      const event& e = events[j];
+      hashes[j % ring] = hash_string(e.person);
+      names.prefetch_slot(hashes[j % ring]);
+      if (!e.id.empty()) {
+        prints[j % ring] = id_set::fingerprint_of(e.id);
+        seen_ids.prefetch(prints[j % ring]);
+      }
+    };
+    auto stage_guess = [&](std::size_t j) {
+      const std::uint32_t g = names.guess(hashes[j % ring]);
+      guesses[j % ring] = g;
+      if (g < persons.size()) __builtin_prefetch(&persons[g]);
+    };
+    auto stage_lists = [&](std::size_t j) {
+      const std::uint32_t g = guesses[j % ring];
+      if (g < persons.size()) activity_pool.prefetch(persons[g].activity);
+    };
+    for (std::size_t j = 0; j < std::min(far, n); ++j) stage_hash(j);
+    for (std::size_t j = 0; j < std::min(mid, n); ++j) stage_guess(j);
+    for (std::size_t j = 0; j < std::min(near, n); ++j) stage_lists(j);
+    batch_result b;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + far < n) stage_hash(i + far);
+      if (i + mid < n) stage_guess(i + mid);
+      if (i + near < n) stage_lists(i + near);
+      const event& e = events[i];
+      add(b, ingest_named(e, hashes[i % ring], e.id.empty() ? nullptr : &prints[i % ring]));
+    }
+    return b;
+  }
+
+  batch_result ingest_batch(std::span<const person_id> who, std::span<const event> events) {
+    constexpr std::size_t mid = 8, near = 4;
+    const std::size_t n = events.size();
+    batch_result b;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + mid < n && who[i + mid].value < persons.size()) __builtin_prefetch(&persons[who[i + mid].value]);
+      if (i + near < n && who[i + near].value < persons.size())
+        activity_pool.prefetch(persons[who[i + near].value].activity);
+      add(b, ingest_handle(who[i], events[i]));
+    }
+    return b;
   }
 };
 
@@ -273,34 +366,16 @@ std::string_view engine::name(person_id p) const {
   return impl_->names.name_of(p.value);
 }
 
-ingest_result engine::ingest(const event& e) {
-  if (e.person.empty()) {
-    impl_->out.clear();
-    return impl_->reject(person_id{}, reject_reason::empty_person);
-  }
-  // A rejected event must not leave a half-made person behind: check first.
-  if (check_fields(e) != reject_reason::none) {
-    impl_->out.clear();
-    const std::uint32_t id = impl_->names.find(e.person);
-    return impl_->reject(id == name_index::none ? person_id{} : person_id{id}, check_fields(e));
-  }
-  return impl_->ingest(impl_->intern(e.person, hash_string(e.person)), e);
-}
+ingest_result engine::ingest(const event& e) { return impl_->ingest_named(e, hash_string(e.person), nullptr); }
 
-ingest_result engine::ingest(person_id p, const event& e) { return impl_->ingest(p, e); }
+ingest_result engine::ingest(person_id p, const event& e) { return impl_->ingest_handle(p, e); }
 
-batch_result engine::ingest(std::span<const event> events) {
-  batch_result b;
-  for (const event& e : events) {
-    const ingest_result r = ingest(e);
-    switch (r.status) {
-      case ingest_status::accepted: ++b.accepted; break;
-      case ingest_status::duplicate: ++b.duplicate; break;
-      case ingest_status::rejected: ++b.rejected; break;
-    }
-    b.transitions += r.transitions.size();
-  }
-  return b;
+batch_result engine::ingest(std::span<const event> events) { return impl_->ingest_batch(events); }
+
+batch_result engine::ingest(std::span<const person_id> persons, std::span<const event> events) {
+  if (persons.size() != events.size())
+    throw error(errc::invalid_argument, "engine::ingest: persons and events differ in size");
+  return impl_->ingest_batch(persons, events);
 }
 
 std::span<const transition> engine::advance_to(boost::posix_time::ptime t) {
@@ -350,7 +425,9 @@ std::vector<transition> engine::history(person_id p) const {
   return h;
 }
 
-std::vector<transition> engine::all_history() const { return impl_->history; }
+std::vector<transition> engine::all_history() const {
+  return std::vector<transition>(impl_->history.begin(), impl_->history.end());
+}
 
 std::array<std::uint64_t, stage_count> engine::stage_counts() const noexcept { return impl_->stage_n; }
 std::array<std::uint64_t, role_count> engine::role_counts() const noexcept { return impl_->role_n; }
@@ -368,7 +445,7 @@ memory_usage engine::memory() const {
   u.index = m.names.bytes();
   u.dedupe = m.seen_ids.bytes();
   u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
-  u.history = m.history.capacity() * sizeof(transition) + m.history_prev.capacity() * sizeof(std::uint32_t);
+  u.history = m.history.size() * sizeof(transition) + m.history_prev.size() * sizeof(std::uint32_t);
   return u;
 }
 

@@ -141,7 +141,7 @@ std::vector<std::byte> person_state::to_bytes() const {
   w.put(static_cast<std::uint32_t>(activity_.size()));
   for (const activity_day& a : activity_) {
     w.put(a.day);
-    for (std::uint16_t c : {a.any, a.post, a.review, a.join, a.buyer, a.follow}) w.put(c);
+    for (std::uint8_t c : {a.any, a.post, a.review, a.join, a.buyer, a.follow}) w.put(c);
   }
   auto& bytes = w.bytes();
   const std::uint64_t sum = hash_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size(), magic);
@@ -182,11 +182,11 @@ person_state person_state::from_bytes(std::span<const std::byte> bytes) {
     p.flags = in.get<std::uint8_t>();
     if (p.flags > 7) in.fail("purchase flags out of range");
   }
-  const std::size_t na = in.get_count(16);
+  const std::size_t na = in.get_count(10);
   s.activity_.resize(na);
   for (activity_day& a : s.activity_) {
     a.day = in.get<std::int32_t>();
-    for (std::uint16_t* c : {&a.any, &a.post, &a.review, &a.join, &a.buyer, &a.follow}) *c = in.get<std::uint16_t>();
+    for (std::uint8_t* c : {&a.any, &a.post, &a.review, &a.join, &a.buyer, &a.follow}) *c = in.get<std::uint8_t>();
   }
   if (in.remaining() != 0) in.fail("trailing bytes");
   return s;

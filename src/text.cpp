@@ -83,6 +83,7 @@ std::string_view to_string(reject_reason r) noexcept {
     case reject_reason::clock_not_set: return "host clock mode: the clock is not set (call advance_to first)";
     case reject_reason::too_far_ahead: return "the event is dated more than max_skew ahead of the clock";
     case reject_reason::unknown_person: return "the person handle was not issued by this engine";
+    case reject_reason::person_too_long: return "the person id is longer than 65535 bytes";
   }
   return "unknown reason";
 }

@@ -109,8 +109,13 @@ class engine {
   ingest_result ingest(const event& e);
   /// The same, for a host that resolved the person once (`e.person` is ignored).
   ingest_result ingest(person_id p, const event& e);
-  /// Ingests events in the given order; transitions go to subscribers and history.
+  /// Ingests events in the given order, exactly as one `ingest` call each would,
+  /// but faster: it works a few events ahead, prefetching the memory the next
+  /// events will touch. Transitions go to subscribers and history.
   batch_result ingest(std::span<const event> events);
+  /// The same with resolved handles: `persons[i]` is the person of `events[i]`.
+  /// Throws `lifecycle::error` (invalid_argument) if the spans differ in size.
+  batch_result ingest(std::span<const person_id> persons, std::span<const event> events);
 
   /// Moves the clock forward to \p t (earlier times are ignored) and returns the
   /// time-driven transitions, in time order. Touches only persons whose next

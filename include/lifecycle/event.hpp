@@ -37,7 +37,8 @@ enum class reject_reason : std::uint8_t {
   bad_score,        ///< a feedback score outside 0..10
   clock_not_set,    ///< host clock mode and the host never called advance_to
   too_far_ahead,    ///< host clock mode and dated more than max_skew after the clock
-  unknown_person    ///< a person handle the engine never issued
+  unknown_person,   ///< a person handle the engine never issued
+  person_too_long   ///< a person id longer than 65535 bytes
 };
 
 /// A short sentence, e.g. "event is dated more than max_skew ahead of the clock".

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace lifecycle::detail {
 
@@ -52,6 +53,30 @@ inline std::uint64_t hash_bytes(const char* p, std::size_t n, std::uint64_t seed
     a = load_tail(p, n);
   }
   return fold_multiply(fold_multiply(a ^ k1 ^ h, b ^ k2), k0 ^ h);
+}
+
+/// Two independent 64-bit lanes in one pass over the bytes (for fingerprints).
+inline std::pair<std::uint64_t, std::uint64_t> hash_bytes_2x(const char* p, std::size_t n) {
+  constexpr std::uint64_t k0 = 0x9e3779b97f4a7c15ULL, k1 = 0xc2b2ae3d27d4eb4fULL,
+                          k2 = 0x165667b19e3779f9ULL, k3 = 0xd6e8feb86659fd93ULL;
+  std::uint64_t h = fold_multiply(k3 ^ k0, static_cast<std::uint64_t>(n) ^ k1);
+  std::uint64_t g = fold_multiply(k2 ^ k1, static_cast<std::uint64_t>(n) ^ k3);
+  while (n > 16) {
+    const std::uint64_t a = load_u64(p), b = load_u64(p + 8);
+    h = fold_multiply(a ^ k1 ^ h, b ^ k2);
+    g = fold_multiply(b ^ k3 ^ g, a ^ k0);
+    p += 16;
+    n -= 16;
+  }
+  std::uint64_t a = 0, b = 0;
+  if (n > 8) {
+    a = load_u64(p);
+    b = load_u64(p + n - 8);
+  } else if (n > 0) {
+    a = load_tail(p, n);
+  }
+  return {fold_multiply(fold_multiply(a ^ k1 ^ h, b ^ k2), k0 ^ h),
+          fold_multiply(fold_multiply(b ^ k3 ^ g, a ^ k0), k2 ^ g)};
 }
 
 inline std::uint64_t hash_string(std::string_view s, std::uint64_t seed = 0) {

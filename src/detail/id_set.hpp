@@ -5,6 +5,7 @@
 // passes it, the entry may be forgotten, because the event would change nothing
 // if it came again. Purchase and refund ids never expire.
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -25,9 +26,9 @@ class id_set {
   };
 
   static fingerprint fingerprint_of(std::string_view id) {
-    std::uint64_t a = hash_string(id, 0x1d);
+    auto [a, b] = hash_bytes_2x(id.data(), id.size());
     if (a == 0) a = 1;  // 0 marks an empty slot
-    return {a, static_cast<std::uint32_t>(hash_string(id, 0x2e) >> 32)};
+    return {a, static_cast<std::uint32_t>(b >> 32)};
   }
 
   /// Inserts the id; false if it was already there (a duplicate).
@@ -64,25 +65,28 @@ class id_set {
   };
   static_assert(sizeof(slot) == 16);
 
-  // Drops expired entries; grows only if that did not free enough room.
+  // Drops expired entries; grows only if that did not free enough room. When
+  // the size stays, the table is refilled in place from a copy of the live
+  // entries, so a steady stream allocates only that copy.
   void rebuild(day_number clock_day) {
-    std::vector<slot> old;
-    old.swap(slots_);
-    std::size_t live = 0;
-    for (const slot& s : old)
-      if (s.a != 0 && s.expires > clock_day) ++live;
-    std::size_t n = old.empty() ? 1024 : old.size();
-    while ((live + 1) * 2 > n) n *= 2;
-    slots_.assign(n, slot{0, 0, 0});
-    count_ = 0;
+    std::vector<slot> live;
+    live.reserve(count_);
+    for (const slot& s : slots_)
+      if (s.a != 0 && s.expires > clock_day) live.push_back(s);
+    std::size_t n = slots_.empty() ? 1024 : slots_.size();
+    while ((live.size() + 1) * 2 > n) n *= 2;
+    if (n != slots_.size()) {
+      std::vector<slot>(n, slot{0, 0, 0}).swap(slots_);
+    } else {
+      std::fill(slots_.begin(), slots_.end(), slot{0, 0, 0});
+    }
     const std::size_t mask = n - 1;
-    for (const slot& s : old) {
-      if (s.a == 0 || s.expires <= clock_day) continue;
+    for (const slot& s : live) {
       std::size_t i = s.a & mask;
       while (slots_[i].a != 0) i = (i + 1) & mask;
       slots_[i] = s;
-      ++count_;
     }
+    count_ = live.size();
   }
 
   std::vector<slot> slots_;

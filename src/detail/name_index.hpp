@@ -1,11 +1,11 @@
 #pragma once
 // Interns person ids: string -> dense handle, handle -> string. Names live in one
-// character arena; the open-addressing index keeps 32 bits of each name's hash
-// beside its handle so most probes never touch the arena.
+// character arena; each index slot keeps 32 bits of the name's hash, its handle
+// and where its characters are, so a lookup touches one slot and one arena line,
+// and a batch can prefetch both ahead of time.
 
 #include <cstdint>
 #include <cstring>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +16,8 @@ namespace lifecycle::detail {
 class name_index {
  public:
   static constexpr std::uint32_t none = 0xffffffffu;
+  static constexpr std::size_t max_name = 0xffff;  ///< longer names are refused by the engine
+  static constexpr std::uint64_t offset_mask = (std::uint64_t{1} << 48) - 1;  ///< 256 TiB of names
 
   /// The handle of `name`, or `none`.
   std::uint32_t find(std::string_view name) const { return find(name, hash_string(name)); }
@@ -27,13 +29,11 @@ class name_index {
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       const slot& s = slots_[i];
       if (s.handle == none) return none;
-      if (s.tag == tag && name_of(s.handle) == name) return s.handle;
+      if (s.tag == tag && matches(s, name)) return s.handle;
     }
   }
 
-  /// The handle of `name`, adding it if new (handles are 0, 1, 2, ...).
-  std::uint32_t intern(std::string_view name) { return intern(name, hash_string(name)); }
-
+  /// The handle of `name` (at most max_name bytes), adding it if new (handles are 0, 1, 2, ...).
   std::uint32_t intern(std::string_view name, std::uint64_t h) {
     if ((size() + 1) * 4 > slots_.size() * 3) grow();
     const std::size_t mask = slots_.size() - 1;
@@ -41,17 +41,28 @@ class name_index {
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       slot& s = slots_[i];
       if (s.handle == none) {
-        s = {tag, static_cast<std::uint32_t>(size())};
+        s = {tag, static_cast<std::uint32_t>(size()), chars_.size() & offset_mask, name.size() & 0xffffu};
         chars_.insert(chars_.end(), name.begin(), name.end());
         offsets_.push_back(chars_.size());
         return s.handle;
       }
-      if (s.tag == tag && name_of(s.handle) == name) return s.handle;
+      if (s.tag == tag && matches(s, name)) return s.handle;
     }
   }
 
-  void prefetch(std::uint64_t h) const {
+  /// Stage 1 of a batched lookup: bring the name's home slot into cache.
+  void prefetch_slot(std::uint64_t h) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+  }
+
+  /// Stage 2: the handle the home slot suggests (unverified, or `none`), and
+  /// bring its characters into cache for the verifying lookup.
+  std::uint32_t guess(std::uint64_t h) const {
+    if (slots_.empty()) return none;
+    const slot& s = slots_[h & (slots_.size() - 1)];
+    if (s.handle == none || s.tag != static_cast<std::uint32_t>(h >> 32)) return none;
+    __builtin_prefetch(chars_.data() + s.offset);
+    return s.handle;
   }
 
   std::string_view name_of(std::uint32_t handle) const {
@@ -62,7 +73,7 @@ class name_index {
   std::size_t size() const { return offsets_.size() - 1; }
 
   std::size_t bytes() const {
-    return slots_.capacity() * sizeof(slot) + chars_.capacity() + offsets_.capacity() * sizeof(std::size_t);
+    return slots_.capacity() * sizeof(slot) + chars_.capacity() + offsets_.capacity() * sizeof(std::uint64_t);
   }
 
   void reserve(std::size_t n) {
@@ -76,25 +87,33 @@ class name_index {
   struct slot {
     std::uint32_t tag;
     std::uint32_t handle;
+    std::uint64_t offset : 48;
+    std::uint64_t length : 16;
   };
+  static_assert(sizeof(slot) == 16);
+
+  bool matches(const slot& s, std::string_view name) const {
+    return s.length == name.size() && std::memcmp(chars_.data() + s.offset, name.data(), name.size()) == 0;
+  }
 
   void grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
 
   void rehash(std::size_t n) {
-    std::vector<slot> fresh(n, slot{0, none});
+    std::vector<slot> fresh(n, slot{0, none, 0, 0});
     const std::size_t mask = n - 1;
     for (std::uint32_t h = 0; h < size(); ++h) {
-      const std::uint64_t full = hash_string(name_of(h));
+      const std::string_view name = name_of(h);
+      const std::uint64_t full = hash_string(name);
       std::size_t i = full & mask;
       while (fresh[i].handle != none) i = (i + 1) & mask;
-      fresh[i] = {static_cast<std::uint32_t>(full >> 32), h};
+      fresh[i] = {static_cast<std::uint32_t>(full >> 32), h, offsets_[h] & offset_mask, name.size() & 0xffffu};
     }
     slots_.swap(fresh);
   }
 
   std::vector<slot> slots_;
   std::vector<char> chars_;
-  std::vector<std::size_t> offsets_{0};
+  std::vector<std::uint64_t> offsets_{0};
 };
 
 }  // namespace lifecycle::detail

@@ -88,7 +88,7 @@ void count_activity(Activity& activity, event_kind kind, day_number day, day_num
                     const rule_params& p) {
   const bool is_follow = kind == event_kind::follow;
   if (day + p.activity_reach(is_follow) <= clock_day) return;
-  auto field = [kind](activity_day& a) -> std::uint16_t* {
+  auto field = [kind](activity_day& a) -> std::uint8_t* {
     switch (kind) {
       case event_kind::post: return &a.post;
       case event_kind::review: return &a.review;
@@ -100,11 +100,11 @@ void count_activity(Activity& activity, event_kind kind, day_number day, day_num
       default: return nullptr;
     }
   };
-  constexpr std::uint16_t full = std::numeric_limits<std::uint16_t>::max();
+  constexpr std::uint8_t full = std::numeric_limits<std::uint8_t>::max();
   for (std::size_t i = activity.size(); i-- > 0;) {  // newest days are usually last
     activity_day& a = activity[i];
     if (a.day != day || a.any == full) continue;
-    std::uint16_t* f = field(a);
+    std::uint8_t* f = field(a);
     if (f != nullptr && *f == full) continue;
     ++a.any;
     if (f != nullptr) ++*f;
@@ -113,7 +113,7 @@ void count_activity(Activity& activity, event_kind kind, day_number day, day_num
   activity_day a;
   a.day = day;
   a.any = 1;
-  if (std::uint16_t* f = field(a)) *f = 1;
+  if (std::uint8_t* f = field(a)) *f = 1;
   activity.push_back(a);
 }
 
@@ -166,6 +166,22 @@ record_outcome record_event(Purchases& purchases, Activity& activity, const even
   }
   count_activity(activity, e.kind, e.day, clock_day, p);
   return outcome;
+}
+
+/// Whether one more activity event of kind `k`, counting now, can change a role
+/// set `held` (kinds that touch the stage are evaluated in full anyway). A kind
+/// whose role is held changes nothing; a kind tied to no role changes the set
+/// only when it is empty (it makes a spectator); a join may reach the threshold.
+inline bool may_gain_role(role_set held, event_kind k) {
+  switch (k) {
+    case event_kind::post: return !held.contains(role::creator);
+    case event_kind::review: return !held.contains(role::critic);
+    case event_kind::join: return !held.contains(role::joiner);
+    case event_kind::search:
+    case event_kind::cart:
+    case event_kind::purchase: return !held.contains(role::buyer);
+    default: return held.empty();
+  }
 }
 
 /// Drops activity records that can no longer count in any window from `day` on.
@@ -274,8 +290,13 @@ inline evaluation evaluate(std::span<const purchase_record> purchases,
 }
 
 /// The earliest day after `d` on which time alone may change the stage or the
-/// roles (a record entering or leaving a window, the new period ending, the
-/// lapse), or no_day. Waking earlier than needed is harmless; later never happens.
+/// role set, or no_day. Waking earlier than needed is harmless; later never
+/// happens. Only the days a rule can flip on are considered: a record entering
+/// its window (dated ahead of the clock), the last qualifying event of a role
+/// leaving the role window, the joiner threshold's k-th latest join leaving it,
+/// the last follow leaving the stage window, each net purchase leaving it, the
+/// end of the new period and the lapse. (The primary role is computed when
+/// asked, so its changes need no wake.)
 inline day_number next_deadline(std::span<const purchase_record> purchases,
                                 std::span<const activity_day> activity, day_number d,
                                 const rule_params& p) {
@@ -283,20 +304,56 @@ inline day_number next_deadline(std::span<const purchase_record> purchases,
   auto consider = [&](day_number x) {
     if (x > d && x < next) next = x;
   };
+  constexpr day_number none = std::numeric_limits<day_number>::min();
+  day_number last_any = none, last_post = none, last_review = none, last_buyer = none,
+             last_follow = none;
+  std::uint32_t joins = 0;
   for (const activity_day& a : activity) {
-    consider(a.day);
-    consider(a.day + p.role_window);
-    if (a.follow > 0) consider(a.day + p.window);
+    if (a.day > d) {
+      consider(a.day);
+      continue;
+    }
+    last_any = std::max(last_any, a.day);
+    if (a.post) last_post = std::max(last_post, a.day);
+    if (a.review) last_review = std::max(last_review, a.day);
+    if (a.buyer) last_buyer = std::max(last_buyer, a.day);
+    if (a.follow) last_follow = std::max(last_follow, a.day);
+    if (a.join && in_window(a.day, d, p.role_window)) joins += a.join;
   }
-  day_number first = no_day, last = std::numeric_limits<day_number>::min();
+  for (day_number last : {last_any, last_post, last_review, last_buyer})
+    if (last != none) consider(last + p.role_window);
+  if (last_follow != none) consider(last_follow + p.window);
+  if (joins >= p.joiner_min) {
+    // The joiner role ends when fewer than k joins remain: when the k-th latest leaves.
+    day_number cutoff = d;
+    std::uint32_t remaining = joins;
+    while (remaining >= p.joiner_min) {
+      day_number oldest = no_day;
+      std::uint32_t at_oldest = 0;
+      for (const activity_day& a : activity) {
+        if (!a.join || a.day > d || a.day <= cutoff - p.role_window) continue;
+        if (a.day < oldest) {
+          oldest = a.day;
+          at_oldest = a.join;
+        } else if (a.day == oldest) {
+          at_oldest += a.join;
+        }
+      }
+      remaining -= at_oldest;
+      cutoff = oldest + p.role_window;  // the day these joins leave the window
+    }
+    consider(cutoff);
+  }
+  day_number first = no_day, last = none;
   for (const purchase_record& r : purchases) {
     if (!r.net()) continue;
-    consider(r.day);
-    consider(r.day + p.window);
-    if (r.day <= d) {
-      first = std::min(first, r.day);
-      last = std::max(last, r.day);
+    if (r.day > d) {
+      consider(r.day);
+      continue;
     }
+    consider(r.day + p.window);
+    first = std::min(first, r.day);
+    last = std::max(last, r.day);
   }
   if (first != no_day) {
     consider(first + p.new_days);
@@ -328,9 +385,11 @@ template <class Emit>
 bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when_us,
                       cause base, const rule_params& p, Emit&& emit) {
   bool converted_now = false;
+  const auto old_stage = static_cast<stage>(core.stage);
+  const role_set old_roles = role_set::from_bits(core.roles);
+  if (ev.current_stage == old_stage && ev.roles == old_roles) return false;  // the common case
   transition t;
   t.when = from_us(when_us);
-  const auto old_stage = static_cast<stage>(core.stage);
   if (ev.current_stage != old_stage) {
     t.what = change::stage;
     t.from = old_stage;
@@ -349,7 +408,6 @@ bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when
     }
     emit(t);
   }
-  const role_set old_roles = role_set::from_bits(core.roles);
   if (ev.roles != old_roles) {
     core.roles = ev.roles.bits();
     const std::uint32_t thresholds[role_count] = {1, 1, p.joiner_min, 1, 1};

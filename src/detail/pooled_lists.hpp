@@ -3,6 +3,7 @@
 // A list lives in a block of power-of-two capacity; freed blocks are reused by
 // class, so the hot path allocates nothing once the pool has grown.
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -25,6 +26,9 @@ class pooled_lists {
   static constexpr std::uint32_t max_size = (1u << 26) - 1;
 
   T* data(list_ref r) { return items_.data() + r.offset; }
+  void prefetch(list_ref r) const {
+    if (r.has_block()) __builtin_prefetch(items_.data() + r.offset);
+  }
   const T* data(list_ref r) const { return items_.data() + r.offset; }
 
   void push_back(list_ref& r, const T& value) {
@@ -34,10 +38,12 @@ class pooled_lists {
   }
 
   /// Removes element i by moving the last one into its place (order is not kept).
+  /// An emptied list gives its block back, so persons who went quiet hold none.
   void erase_at(list_ref& r, std::uint32_t i) {
     T* d = data(r);
     d[i] = d[r.size - 1];
     r.size = (r.size - 1) & max_size;
+    if (r.size == 0) release(r);
   }
 
   /// Bytes held, free blocks and spare capacity included.
@@ -48,6 +54,12 @@ class pooled_lists {
   }
 
  private:
+  void release(list_ref& r) {
+    if (free_.size() <= r.cap_log2) free_.resize(r.cap_log2 + 1u);
+    free_[r.cap_log2].push_back(r.offset);
+    r = list_ref{};
+  }
+
   void grow(list_ref& r) {
     const std::uint32_t cls = r.has_block() ? r.cap_log2 + 1u : 0u;
     if (cls > 26) throw std::length_error("lifecycle: one person's list exceeds 2^26 records");
@@ -57,12 +69,16 @@ class pooled_lists {
       free_[cls].pop_back();
     } else {
       offset = static_cast<std::uint32_t>(items_.size());
-      items_.resize(items_.size() + (std::size_t{1} << cls));
+      const std::size_t want = items_.size() + (std::size_t{1} << cls);
+      // Grow by a quarter, not double: the pool is most of the engine's memory.
+      if (want > items_.capacity()) items_.reserve(std::max(want, items_.capacity() + items_.capacity() / 4));
+      items_.resize(want);
     }
     if (r.has_block()) {
       for (std::uint32_t i = 0; i < r.size; ++i) items_[offset + i] = items_[r.offset + i];
-      if (free_.size() <= r.cap_log2) free_.resize(r.cap_log2 + 1);
-      free_[r.cap_log2].push_back(r.offset);
+      const std::uint32_t size = r.size;
+      release(r);
+      r.size = size & max_size;
     }
     r.offset = offset;
     r.cap_log2 = cls & 63u;

@@ -21,13 +21,26 @@ inline const boost::posix_time::ptime& unix_epoch() {
   return epoch;
 }
 
-/// Microseconds since the epoch; the caller has checked `t` is a real instant.
-inline std::int64_t to_us(boost::posix_time::ptime t) {
-  return (t - unix_epoch()).total_microseconds();
+// ptime keeps one tick count (microseconds since its calendar's day 0). Going
+// through ptime arithmetic costs hundreds of instructions per conversion on the
+// hot path (every check for special values); reading and building the count
+// directly costs a few. The member pointer is the standard way to reach a
+// protected member of a base object without undefined behaviour.
+struct ptime_ticks : boost::posix_time::ptime {
+  static std::int64_t of(const boost::posix_time::ptime& t) { return (t.*(&ptime_ticks::time_)).time_count(); }
+};
+
+/// Ticks of the Unix epoch in ptime's own count.
+inline std::int64_t epoch_ticks() {
+  static const std::int64_t ticks = ptime_ticks::of(unix_epoch());
+  return ticks;
 }
 
+/// Microseconds since the epoch; the caller has checked `t` is a real instant.
+inline std::int64_t to_us(boost::posix_time::ptime t) { return ptime_ticks::of(t) - epoch_ticks(); }
+
 inline boost::posix_time::ptime from_us(std::int64_t us) {
-  return unix_epoch() + boost::posix_time::microseconds(us);
+  return boost::posix_time::ptime(boost::posix_time::ptime::time_rep_type(us + epoch_ticks()));
 }
 
 inline constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {

@@ -27,18 +27,19 @@ struct purchase_record {
 };
 
 /// The person's activity on one day, by what the rules count. Kept while the
-/// day can still count in a window. Counters saturate into a second record for
-/// the same day, so counts stay exact.
+/// day can still count in a window. A counter that would pass 255 starts a
+/// second record for the same day, so counts stay exact in 12 bytes.
 struct activity_day {
   day_number day = 0;
-  std::uint16_t any = 0;     ///< every activity event (all kinds but contact)
-  std::uint16_t post = 0;
-  std::uint16_t review = 0;
-  std::uint16_t join = 0;
-  std::uint16_t buyer = 0;   ///< search, cart, purchase
-  std::uint16_t follow = 0;
+  std::uint8_t any = 0;     ///< every activity event (all kinds but contact)
+  std::uint8_t post = 0;
+  std::uint8_t review = 0;
+  std::uint8_t join = 0;
+  std::uint8_t buyer = 0;   ///< search, cart, purchase
+  std::uint8_t follow = 0;
   friend bool operator==(const activity_day&, const activity_day&) = default;
 };
+static_assert(sizeof(activity_day) == 12);
 
 /// The fixed part of a person's state.
 struct person_core {

@@ -1,0 +1,707 @@
+// The replay report: collecting (a transition subscriber), computing (one pass
+// over the profiles) and rendering (text tables, JSON, DOT, CSV).
+
+#include "lifecycle/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <ostream>
+
+#include <boost/date_time/gregorian/gregorian.hpp>
+#include <boost/date_time/posix_time/posix_time.hpp>
+#include <fmt/format.h>
+
+#include "lifecycle/calendar.hpp"
+
+namespace lifecycle {
+
+namespace {
+
+constexpr std::int64_t no_time = std::numeric_limits<std::int64_t>::min();
+constexpr double us_per_day = 86'400.0 * 1'000'000.0;
+
+std::int64_t to_us(boost::posix_time::ptime t) {
+  static const boost::posix_time::ptime epoch(boost::gregorian::date(1970, 1, 1));
+  return (t - epoch).total_microseconds();
+}
+
+boost::posix_time::ptime from_us(std::int64_t us) {
+  static const boost::posix_time::ptime epoch(boost::gregorian::date(1970, 1, 1));
+  return epoch + boost::posix_time::microseconds(us);
+}
+
+boost::gregorian::date month_of(boost::gregorian::date d) {
+  return boost::gregorian::date(d.year(), d.month(), 1);
+}
+
+std::string month_text(boost::gregorian::date m) { return fmt::format("{:04}-{:02}", int(m.year()), int(m.month())); }
+
+std::string date_text(boost::gregorian::date d) {
+  if (d.is_special()) return "-";
+  return boost::gregorian::to_iso_extended_string(d);
+}
+
+std::string time_text(boost::posix_time::ptime t) {
+  if (t.is_special()) return "";
+  std::string s = boost::posix_time::to_iso_extended_string(t);
+  return s + "Z";
+}
+
+// 1234567 -> "1,234,567".
+std::string grouped(std::uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0) return "-";
+  return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+double share(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+double median(std::vector<float>& v) {
+  if (v.empty()) return 0.0;
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double hi = v[mid];
+  if (v.size() % 2 == 1) return hi;
+  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lo + hi) / 2.0;
+}
+
+std::string days_text(double d) { return fmt::format("{:.1f}", d); }
+
+/// A text table: the first column left-aligned, the others right-aligned.
+class table {
+ public:
+  explicit table(std::vector<std::string> header) : rows_{std::move(header)} {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string render(std::string_view indent = "  ") const {
+    std::vector<std::size_t> width;
+    for (const auto& row : rows_)
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (width.size() <= i) width.push_back(0);
+        width[i] = std::max(width[i], row[i].size());
+      }
+    std::string out;
+    for (const auto& row : rows_) {
+      std::string line(indent);
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i == 0)
+          line += fmt::format("{:<{}}", row[i], width[i]);
+        else
+          line += fmt::format("  {:>{}}", row[i], width[i]);
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line;
+      out += '\n';
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// --- JSON ------------------------------------------------------------------
+
+// A JSON string; bytes that are not valid UTF-8 become U+FFFD so the output
+// always parses.
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+      bool ok = len > 0 && i + len <= s.size();
+      for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+      if (ok && len == 3) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+      }
+      if (ok && len == 4) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+      }
+      if (ok) {
+        out.append(s.substr(i, len));
+        i += len;
+      } else {
+        out += "\\ufffd";
+        ++i;
+      }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  return fmt::format("{:.6g}", v);
+}
+
+std::string csv_field(std::string_view v) {
+  std::string out;
+  append_csv_field(out, v);
+  return out;
+}
+
+std::string non_default_policy(const policy& p) {
+  const policy defaults;
+  std::string out;
+  for (std::string_view key : policy::keys) {
+    const std::string v = p.get(key);
+    if (v == defaults.get(key)) continue;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} = {}", key, v);
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// report_collector
+
+struct report_collector::impl {
+  const engine* eng = nullptr;
+  struct person_record {
+    std::int64_t entered_us = no_time;  // start of the current stay
+    std::int64_t passive_us = no_time;  // first passive since leaving potential
+    bool converted = false;
+  };
+  std::vector<person_record> persons;
+  std::array<std::vector<float>, stage_count> stays;
+  std::array<transition_matrix, 3> by_cause{};
+
+  void on(const transition& t) {
+    if (t.what != change::stage || !t.person.valid()) return;
+    ++by_cause[static_cast<std::size_t>(t.cause)][static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
+    if (t.person.value >= persons.size()) persons.resize(t.person.value + 1);
+    person_record& rec = persons[t.person.value];
+    const std::int64_t when = to_us(t.when);
+    double stay = 0;
+    if (rec.entered_us != no_time) {
+      stay = static_cast<double>(when - rec.entered_us) / us_per_day;
+    } else if (const auto pr = eng->profile_of(t.person)) {
+      // The first stay began with the person's first event, which made no
+      // transition; the engine has counted it.
+      stay = pr->days_in_stage[static_cast<std::size_t>(t.from)];
+    }
+    stays[static_cast<std::size_t>(t.from)].push_back(static_cast<float>(std::max(0.0, stay)));
+    rec.entered_us = when;
+    if (is_customer(t.to)) rec.converted = true;
+    if (t.to == stage::potential)
+      rec.passive_us = no_time;
+    else if (t.to == stage::passive && rec.passive_us == no_time)
+      rec.passive_us = when;
+  }
+};
+
+report_collector::report_collector(engine& eng) : eng_(&eng), impl_(std::make_unique<impl>()) {
+  impl_->eng = &eng;
+  impl* m = impl_.get();
+  sub_ = eng.subscribe([m](const transition& t) { m->on(t); });
+}
+
+report_collector::~report_collector() { eng_->unsubscribe(sub_); }
+
+bool report_collector::converted(person_id p) const noexcept {
+  return p.valid() && p.value < impl_->persons.size() && impl_->persons[p.value].converted;
+}
+
+std::optional<boost::posix_time::ptime> report_collector::passive_since(person_id p) const {
+  if (!p.valid() || p.value >= impl_->persons.size()) return std::nullopt;
+  const std::int64_t us = impl_->persons[p.value].passive_us;
+  if (us == no_time) return std::nullopt;
+  return from_us(us);
+}
+
+std::span<const float> report_collector::finished_stays(stage s) const noexcept {
+  return impl_->stays[static_cast<std::size_t>(s)];
+}
+
+const std::array<transition_matrix, 3>& report_collector::matrix_by_cause() const noexcept { return impl_->by_cause; }
+
+// ---------------------------------------------------------------------------
+// build_report
+
+replay_report build_report(const engine& eng, const report_collector& collector, const replay_counts& rows,
+                           std::string source) {
+  replay_report r;
+  r.source = std::move(source);
+  r.rules = eng.rules();
+  r.rows = rows;
+  const auto offset = r.rules.utc_offset;
+  const boost::posix_time::ptime clock = eng.clock();
+  if (!clock.is_special()) r.as_of = business_day(clock, offset);
+  r.persons = eng.known_persons();
+  r.stages = eng.stage_counts();
+  r.roles = eng.role_counts();
+  r.matrix = eng.matrix();
+  r.matrix_by_cause = collector.matrix_by_cause();
+  for (std::size_t c = 0; c < 3; ++c)
+    for (const auto& row : r.matrix_by_cause[c])
+      for (std::uint64_t n : row) r.by_cause[c] += n;
+  r.customers = eng.conversions();
+  r.conversion_by_role = eng.conversions_by_primary_role();
+
+  std::map<boost::gregorian::date, cohort_conversion> appear;
+  std::map<boost::gregorian::date, retention_cohort> bought;
+  std::array<std::vector<float>, stage_count> per_person;
+  const bool dated = !r.as_of.is_special();
+
+  std::uint64_t found = 0;
+  for (std::uint32_t i = 0; found < r.persons && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
+    const person_id id{i};
+    const auto pr = eng.profile_of(id);
+    if (!pr) continue;
+    ++found;
+    if (pr->roles.empty()) ++r.no_role;
+
+    const auto am = month_of(pr->first_seen);
+    cohort_conversion& a = appear[am];
+    a.month = am;
+    ++a.persons;
+    if (collector.converted(id)) ++a.customers;
+
+    if (pr->first_purchase && dated) {
+      const auto bm = month_of(*pr->first_purchase);
+      retention_cohort& b = bought[bm];
+      b.month = bm;
+      ++b.customers;
+      const auto passive = collector.passive_since(id);
+      std::optional<boost::gregorian::date> passive_day;
+      if (passive) passive_day = business_day(*passive, offset);
+      for (std::size_t k = 0; k < retention_days.size(); ++k) {
+        const auto horizon = *pr->first_purchase + boost::gregorian::days(retention_days[k]);
+        if (horizon > r.as_of) continue;
+        auto& cell = b.not_passive[k];
+        if (!cell) cell = 0;
+        if (!passive_day || *passive_day > horizon) ++*cell;
+      }
+    }
+
+    for (stage s : all_stages) {
+      const double d = pr->days_in_stage[static_cast<std::size_t>(s)];
+      if (d > 0 || pr->current_stage == s) per_person[static_cast<std::size_t>(s)].push_back(static_cast<float>(d));
+    }
+  }
+
+  for (auto& [m, a] : appear) r.conversion_by_cohort.push_back(a);
+  for (auto& [m, b] : bought) {
+    // A horizon is shown only when the cohort's last day has reached it.
+    const auto last_day = m.end_of_month();
+    for (std::size_t k = 0; k < retention_days.size(); ++k) {
+      if (last_day + boost::gregorian::days(retention_days[k]) > r.as_of)
+        b.not_passive[k].reset();
+      else if (!b.not_passive[k])
+        b.not_passive[k] = 0;
+    }
+    r.retention.push_back(b);
+  }
+  for (stage s : all_stages) {
+    const auto i = static_cast<std::size_t>(s);
+    stage_time& st = r.stage_times[i];
+    st.persons = per_person[i].size();
+    st.median_days = median(per_person[i]);
+    std::vector<float> finished(collector.finished_stays(s).begin(), collector.finished_stays(s).end());
+    st.finished = finished.size();
+    st.median_finished = median(finished);
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+std::string render_text(const replay_report& r) {
+  std::string out;
+  auto line = [&](std::string s) {
+    out += s;
+    out += '\n';
+  };
+  const std::string as_of = date_text(r.as_of);
+  line(fmt::format("lifecycle replay of {}", r.source));
+  const std::string changed = non_default_policy(r.rules);
+  line(fmt::format("policy: {}", changed.empty() ? "the defaults" : changed + " (other keys at their defaults)"));
+  line(fmt::format("state as of {} ({})", as_of, r.as_of_given ? "--at" : "the latest event's day"));
+
+  line("\nRows");
+  {
+    table t({"", ""});
+    t.add({"read", grouped(r.rows.rows)});
+    t.add({"accepted", grouped(r.rows.accepted)});
+    t.add({"duplicate", grouped(r.rows.duplicate)});
+    t.add({"rejected", grouped(r.rows.rejected)});
+    if (r.rows.after_at > 0) t.add({"after --at", grouped(r.rows.after_at)});
+    std::string body = t.render();
+    out += body.substr(body.find('\n') + 1);  // no header row
+  }
+  if (r.rows.stopped) line("  (stopped at the first bad row: --strict)");
+  if (!r.rows.problems.empty()) {
+    line("  rejected rows by reason:");
+    table t({"problem", "rows", "first line", "first reason"});
+    for (const auto& p : r.rows.problems)
+      t.add({std::string(to_string(p.problem)), grouped(p.count), std::to_string(p.first_line), p.first_detail});
+    out += t.render("    ");
+  }
+
+  line(fmt::format("\nPersons: {}", grouped(r.persons)));
+
+  line(fmt::format("\nStages (as of {})", as_of));
+  {
+    table t({"stage", "persons", "share"});
+    for (stage s : all_stages) {
+      const auto n = r.stages[static_cast<std::size_t>(s)];
+      t.add({std::string(to_string(s)), grouped(n), percent(n, r.persons)});
+    }
+    out += t.render();
+  }
+
+  line(fmt::format("\nRoles (as of {}; a person may hold several)", as_of));
+  {
+    table t({"role", "persons", "share"});
+    for (role ro : all_roles) {
+      const auto n = r.roles[static_cast<std::size_t>(ro)];
+      t.add({std::string(to_string(ro)), grouped(n), percent(n, r.persons)});
+    }
+    t.add({"(none)", grouped(r.no_role), percent(r.no_role, r.persons)});
+    out += t.render();
+  }
+
+  const std::uint64_t moves = r.by_cause[0] + r.by_cause[1] + r.by_cause[2];
+  line(fmt::format("\nTransitions: {} stage changes ({} on events, {} on time, {} by correction)", grouped(moves),
+                   grouped(r.by_cause[0]), grouped(r.by_cause[1]), grouped(r.by_cause[2])));
+  {
+    std::vector<std::string> head = {"from \\ to"};
+    for (stage s : all_stages) head.emplace_back(to_string(s));
+    head.emplace_back("total");
+    table counts(head), shares(head);
+    for (stage from : all_stages) {
+      const auto& row = r.matrix[static_cast<std::size_t>(from)];
+      std::uint64_t total = 0;
+      for (std::uint64_t n : row) total += n;
+      std::vector<std::string> c = {std::string(to_string(from))}, s = c;
+      for (stage to : all_stages) {
+        const auto n = row[static_cast<std::size_t>(to)];
+        c.push_back(n == 0 ? "." : grouped(n));
+        s.push_back(n == 0 ? "." : percent(n, total));
+      }
+      c.push_back(grouped(total));
+      s.push_back(total == 0 ? "." : "100%");
+      counts.add(c);
+      shares.add(s);
+    }
+    line("  counts:");
+    out += counts.render("    ");
+    line("  shares of each row (where persons in the row's stage went):");
+    out += shares.render("    ");
+  }
+
+  line("\nConversion (user -> customer)");
+  line(fmt::format("  overall: {} of {} persons became customers ({})", grouped(r.customers), grouped(r.persons),
+                   percent(r.customers, r.persons)));
+  line("  by month of first appearance:");
+  {
+    table t({"cohort", "persons", "customers", "rate"});
+    for (const auto& c : r.conversion_by_cohort)
+      t.add({month_text(c.month), grouped(c.persons), grouped(c.customers), percent(c.customers, c.persons)});
+    out += t.render("    ");
+  }
+  line("  by primary role at the moment of conversion:");
+  {
+    table t({"role", "conversions", "share"});
+    std::uint64_t total = 0;
+    for (std::uint64_t n : r.conversion_by_role) total += n;
+    for (role ro : all_roles) {
+      const auto n = r.conversion_by_role[static_cast<std::size_t>(ro)];
+      t.add({std::string(to_string(ro)), grouped(n), percent(n, total)});
+    }
+    t.add({"(none)", grouped(r.conversion_by_role[role_count]), percent(r.conversion_by_role[role_count], total)});
+    out += t.render("    ");
+  }
+
+  line("\nRetention of first-purchase cohorts (share not yet passive k months after the first purchase)");
+  {
+    std::vector<std::string> head = {"cohort", "customers"};
+    for (std::size_t k = 0; k < retention_months.size(); ++k)
+      head.push_back(fmt::format("{}m ({}d)", retention_months[k], retention_days[k]));
+    table t(head);
+    retention_cohort all;
+    std::array<std::uint64_t, retention_days.size()> observed{};
+    for (const auto& c : r.retention) {
+      std::vector<std::string> row = {month_text(c.month), grouped(c.customers)};
+      all.customers += c.customers;
+      for (std::size_t k = 0; k < retention_days.size(); ++k) {
+        if (c.not_passive[k]) {
+          row.push_back(percent(*c.not_passive[k], c.customers));
+          all.not_passive[k] = all.not_passive[k].value_or(0) + *c.not_passive[k];
+          observed[k] += c.customers;
+        } else {
+          row.emplace_back("-");
+        }
+      }
+      t.add(row);
+    }
+    if (r.retention.size() > 1) {
+      std::vector<std::string> row = {"all", grouped(all.customers)};
+      for (std::size_t k = 0; k < retention_days.size(); ++k)
+        row.push_back(all.not_passive[k] ? percent(*all.not_passive[k], observed[k]) : "-");
+      t.add(row);
+    }
+    out += t.render();
+    line("  (- : not yet observable on the report day)");
+  }
+
+  line("\nDays in each stage (medians)");
+  {
+    table t({"stage", "persons", "days so far", "stays ended", "stay length"});
+    for (stage s : all_stages) {
+      const stage_time& st = r.stage_times[static_cast<std::size_t>(s)];
+      t.add({std::string(to_string(s)), grouped(st.persons), st.persons ? days_text(st.median_days) : "-",
+             grouped(st.finished), st.finished ? days_text(st.median_finished) : "-"});
+    }
+    out += t.render();
+    line("  (days so far: per person who spent time in the stage, the current stay counted to the report day;");
+    line("   stay length: of the stays that ended)");
+  }
+
+  line("\nTime");
+  const double rate = r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0;
+  const std::string speed = rate >= 1e6 ? fmt::format("{:.2f} million rows/s", rate / 1e6)
+                                       : fmt::format("{} rows/s", grouped(static_cast<std::uint64_t>(rate)));
+  line(fmt::format("  {} rows ({:.1f} MB) in {:.3f} s: {} (reading and parsing {:.3f} s, engine {:.3f} s)",
+                   grouped(r.rows.rows), static_cast<double>(r.rows.bytes) / 1e6, r.rows.seconds, speed,
+                   r.rows.parse_seconds, r.rows.ingest_seconds));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+std::string render_json(const replay_report& r) {
+  std::string o = "{\n";
+  auto field = [&](std::string_view key, const std::string& value, bool last = false) {
+    o += fmt::format("  {}: {}{}\n", json_string(key), value, last ? "" : ",");
+  };
+  auto stage_object = [&](const std::array<std::uint64_t, stage_count>& v) {
+    std::string s = "{";
+    for (stage st : all_stages)
+      s += fmt::format("{}{}: {}", st == stage::potential ? "" : ", ", json_string(to_string(st)),
+                       v[static_cast<std::size_t>(st)]);
+    return s + "}";
+  };
+  field("source", json_string(r.source));
+  {
+    std::string p = "{";
+    for (std::string_view key : policy::keys)
+      p += fmt::format("{}{}: {}", p.size() > 1 ? ", " : "", json_string(key), json_string(r.rules.get(key)));
+    field("policy", p + "}");
+  }
+  field("as_of", r.as_of.is_special() ? "null" : json_string(date_text(r.as_of)));
+  field("as_of_given", r.as_of_given ? "true" : "false");
+  {
+    std::string p = "[";
+    for (const auto& t : r.rows.problems)
+      p += fmt::format("{}{{\"problem\": {}, \"count\": {}, \"first_line\": {}, \"first_detail\": {}}}",
+                       p.size() > 1 ? ", " : "", json_string(to_string(t.problem)), t.count, t.first_line,
+                       json_string(t.first_detail));
+    p += "]";
+    field("rows", fmt::format("{{\"read\": {}, \"accepted\": {}, \"duplicate\": {}, \"rejected\": {}, \"after_at\": {}, "
+                              "\"stopped\": {}, \"problems\": {}}}",
+                              r.rows.rows, r.rows.accepted, r.rows.duplicate, r.rows.rejected, r.rows.after_at,
+                              r.rows.stopped ? "true" : "false", p));
+  }
+  field("persons", std::to_string(r.persons));
+  field("stages", stage_object(r.stages));
+  {
+    std::string s = "{";
+    for (role ro : all_roles)
+      s += fmt::format("{}: {}, ", json_string(to_string(ro)), r.roles[static_cast<std::size_t>(ro)]);
+    field("roles", s + fmt::format("\"none\": {}}}", r.no_role));
+  }
+  {
+    auto matrix = [&](const transition_matrix& m) {
+      std::string s = "{";
+      for (stage from : all_stages) {
+        if (from != stage::potential) s += ", ";
+        s += json_string(to_string(from)) + ": " + stage_object(m[static_cast<std::size_t>(from)]);
+      }
+      return s + "}";
+    };
+    std::string s = fmt::format("{{\"total\": {}, \"by_cause\": {{", r.by_cause[0] + r.by_cause[1] + r.by_cause[2]);
+    for (std::size_t c = 0; c < 3; ++c)
+      s += fmt::format("{}{}: {}", c ? ", " : "", json_string(cause_names[c]), r.by_cause[c]);
+    s += "}, \"matrix\": " + matrix(r.matrix) + ", \"matrix_by_cause\": {";
+    for (std::size_t c = 0; c < 3; ++c)
+      s += fmt::format("{}{}: {}", c ? ", " : "", json_string(cause_names[c]), matrix(r.matrix_by_cause[c]));
+    field("transitions", s + "}}");
+  }
+  {
+    std::string s = fmt::format("{{\"persons\": {}, \"customers\": {}, \"rate\": {}, \"by_cohort\": [", r.persons,
+                                r.customers, json_number(share(r.customers, r.persons)));
+    bool first = true;
+    for (const auto& c : r.conversion_by_cohort) {
+      s += fmt::format("{}{{\"cohort\": {}, \"persons\": {}, \"customers\": {}, \"rate\": {}}}", first ? "" : ", ",
+                       json_string(month_text(c.month)), c.persons, c.customers,
+                       json_number(share(c.customers, c.persons)));
+      first = false;
+    }
+    s += "], \"by_primary_role\": {";
+    for (role ro : all_roles)
+      s += fmt::format("{}: {}, ", json_string(to_string(ro)), r.conversion_by_role[static_cast<std::size_t>(ro)]);
+    s += fmt::format("\"none\": {}}}}}", r.conversion_by_role[role_count]);
+    field("conversion", s);
+  }
+  {
+    std::string s = "{\"months\": [1, 2, 3, 6, 12], \"days\": [";
+    for (std::size_t k = 0; k < retention_days.size(); ++k) s += fmt::format("{}{}", k ? ", " : "", retention_days[k]);
+    s += "], \"cohorts\": [";
+    bool first = true;
+    for (const auto& c : r.retention) {
+      std::string counts = "[", shares = "[";
+      for (std::size_t k = 0; k < retention_days.size(); ++k) {
+        const std::string sep = k ? ", " : "";
+        counts += sep + (c.not_passive[k] ? std::to_string(*c.not_passive[k]) : "null");
+        shares += sep + (c.not_passive[k] ? json_number(share(*c.not_passive[k], c.customers)) : "null");
+      }
+      s += fmt::format("{}{{\"cohort\": {}, \"customers\": {}, \"not_passive\": {}], \"share\": {}]}}", first ? "" : ", ",
+                       json_string(month_text(c.month)), c.customers, counts, shares);
+      first = false;
+    }
+    field("retention", s + "]}");
+  }
+  {
+    std::string s = "{";
+    for (stage st : all_stages) {
+      const stage_time& t = r.stage_times[static_cast<std::size_t>(st)];
+      s += fmt::format("{}{}: {{\"persons\": {}, \"median_days\": {}, \"stays_ended\": {}, \"median_stay_days\": {}}}",
+                       st == stage::potential ? "" : ", ", json_string(to_string(st)), t.persons,
+                       t.persons ? json_number(t.median_days) : "null", t.finished,
+                       t.finished ? json_number(t.median_finished) : "null");
+    }
+    field("stage_days", s + "}");
+  }
+  field("timing",
+        fmt::format("{{\"seconds\": {}, \"parse_seconds\": {}, \"ingest_seconds\": {}, \"bytes\": {}, \"rows_per_second\": {}}}",
+                    json_number(r.rows.seconds), json_number(r.rows.parse_seconds), json_number(r.rows.ingest_seconds),
+                    r.rows.bytes,
+                    json_number(r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0)),
+        true);
+  o += "}\n";
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// DOT
+
+std::string render_dot(const replay_report& r) {
+  std::string o = "digraph lifecycle {\n";
+  o += fmt::format("  label=\"lifecycle as of {}: {} persons\";\n  labelloc=t;\n  fontname=\"Helvetica\";\n",
+                   date_text(r.as_of), grouped(r.persons));
+  o += "  rankdir=LR;\n  node [shape=circle, fixedsize=true, style=filled, fillcolor=\"#dbe8fb\", fontname=\"Helvetica\"];\n";
+  o += "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  std::uint64_t biggest = 1;
+  for (std::uint64_t n : r.stages) biggest = std::max(biggest, n);
+  for (stage s : all_stages) {
+    const auto n = r.stages[static_cast<std::size_t>(s)];
+    // Width grows with the square root of persons (area ~ persons), from 1.4
+    // inches (room for "deal_hunter") to 3 inches.
+    const double width = 1.4 + 1.6 * std::sqrt(static_cast<double>(n) / static_cast<double>(biggest));
+    o += fmt::format("  \"{}\" [label=\"{}\\n{}\", width={:.2f}];\n", to_string(s), to_string(s), grouped(n), width);
+  }
+  std::uint64_t busiest = 1;
+  for (const auto& row : r.matrix)
+    for (std::uint64_t n : row) busiest = std::max(busiest, n);
+  for (stage from : all_stages)
+    for (stage to : all_stages) {
+      const auto f = static_cast<std::size_t>(from), t = static_cast<std::size_t>(to);
+      const std::uint64_t corrections = r.matrix_by_cause[2][f][t];
+      const std::uint64_t normal = r.matrix[f][t] - std::min(r.matrix[f][t], corrections);
+      auto pen = [&](std::uint64_t n) {
+        return 1.0 + 4.0 * std::sqrt(static_cast<double>(n) / static_cast<double>(busiest));
+      };
+      if (normal > 0)
+        o += fmt::format("  \"{}\" -> \"{}\" [label=\"{}\", penwidth={:.2f}];\n", to_string(from), to_string(to),
+                         grouped(normal), pen(normal));
+      if (corrections > 0)
+        o += fmt::format("  \"{}\" -> \"{}\" [label=\"{} (correction)\", style=dashed, color=\"#b04040\", penwidth={:.2f}];\n",
+                         to_string(from), to_string(to), grouped(corrections), pen(corrections));
+    }
+  o += "}\n";
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// CSV
+
+void write_profiles_csv(std::ostream& out, const engine& eng) {
+  std::string buf = "person,stage,roles,primary_role,purchases,coupon_purchases,refunded_purchases,spend,first_seen,"
+                    "first_purchase,last_purchase,stage_since";
+  for (stage s : all_stages) buf += fmt::format(",days_{}", to_string(s));
+  buf += '\n';
+  const std::size_t known = eng.known_persons();
+  std::size_t found = 0;
+  for (std::uint32_t i = 0; found < known && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
+    const auto p = eng.profile_of(person_id{i});
+    if (!p) continue;
+    ++found;
+    append_csv_field(buf, eng.name(person_id{i}));
+    buf += fmt::format(",{},{},{},{},{},{},{},{},{},{},{}", to_string(p->current_stage), to_string(p->roles, ";", ""),
+                       p->primary_role ? to_string(*p->primary_role) : "", p->purchases, p->coupon_purchases,
+                       p->refunded_purchases, to_string(p->spend), date_text(p->first_seen),
+                       p->first_purchase ? date_text(*p->first_purchase) : "",
+                       p->last_purchase ? date_text(*p->last_purchase) : "", time_text(p->stage_since));
+    for (double d : p->days_in_stage) buf += fmt::format(",{:.2f}", d);
+    buf += '\n';
+    if (buf.size() > (1u << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+void write_transitions_csv(std::ostream& out, const engine& eng, std::span<const transition> transitions) {
+  std::string buf = "time,person,change,from,to,role,cause,reason\n";
+  for (const transition& t : transitions) {
+    buf += time_text(t.when);
+    buf += ',';
+    append_csv_field(buf, t.person.valid() ? eng.name(t.person) : std::string_view{});
+    const bool st = t.what == change::stage;
+    buf += fmt::format(",{},{},{},{},{},", to_string(t.what), st ? to_string(t.from) : "", st ? to_string(t.to) : "",
+                       st ? "" : to_string(t.role_changed), to_string(t.cause));
+    buf += csv_field(to_string(t.why));
+    buf += '\n';
+    if (buf.size() > (1u << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+}  // namespace lifecycle
