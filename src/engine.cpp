@@ -188,7 +188,9 @@ struct engine::impl {
     out.clear();
     if (e.person.empty()) return reject(person_id{}, reject_reason::empty_person);
     if (e.person.size() > name_index::max_name) return reject(person_id{}, reject_reason::person_too_long);
-    if (const reject_reason bad = check_fields(e); bad != reject_reason::none) {
+    reject_reason bad = check_fields(e);
+    if (bad == reject_reason::none) bad = check_clock(e);
+    if (bad != reject_reason::none) {
       const std::uint32_t id = names.find(e.person, name_hash);
       return reject(id == name_index::none ? person_id{} : person_id{id}, bad);
     }
@@ -198,15 +200,24 @@ struct engine::impl {
   ingest_result ingest_handle(person_id p, const event& e) {
     out.clear();
     if (!p.valid() || p.value >= persons.size()) return reject(p, reject_reason::unknown_person);
-    if (const reject_reason bad = check_fields(e); bad != reject_reason::none) return reject(p, bad);
+    reject_reason bad = check_fields(e);
+    if (bad == reject_reason::none) bad = check_clock(e);
+    if (bad != reject_reason::none) return reject(p, bad);
     return ingest_checked(p, e, nullptr);
+  }
+
+  // Host clock mode: the clock must be set and the event not too far ahead of it.
+  reject_reason check_clock(const event& e) const {
+    if (!params.host_clock) return reject_reason::none;
+    if (!clock_set) return reject_reason::clock_not_set;
+    if (to_us(e.time) > clock_us + params.skew_us) return reject_reason::too_far_ahead;
+    return reject_reason::none;
   }
 
   ingest_result ingest_checked(person_id p, const event& e, const id_set::fingerprint* id_print) {
     const std::int64_t at = to_us(e.time);
     if (params.host_clock) {
-      if (!clock_set) return reject(p, reject_reason::clock_not_set);
-      if (at > clock_us + params.skew_us) return reject(p, reject_reason::too_far_ahead);
+      // check_clock has passed: the host's clock does not move with events.
     } else if (!clock_set) {
       set_clock(at);
     } else if (at > clock_us) {

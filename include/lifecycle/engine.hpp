@@ -32,6 +32,10 @@ constexpr std::string_view to_string(ingest_status s) noexcept {
   return ingest_status_names[static_cast<std::size_t>(s)];
 }
 
+constexpr std::optional<ingest_status> parse_ingest_status(std::string_view text) noexcept {
+  return detail::parse_enum<ingest_status>(ingest_status_names, text);
+}
+
 /// The answer to one `engine::ingest`.
 struct ingest_result {
   ingest_status status = ingest_status::accepted;
@@ -54,6 +58,14 @@ enum class history_mode : std::uint8_t {
   stages,  ///< stage transitions only
   none     ///< none; subscribe or read ingest results instead (fastest, least memory)
 };
+
+inline constexpr std::array<std::string_view, 3> history_mode_names = {"full", "stages", "none"};
+constexpr std::string_view to_string(history_mode m) noexcept {
+  return history_mode_names[static_cast<std::size_t>(m)];
+}
+constexpr std::optional<history_mode> parse_history_mode(std::string_view text) noexcept {
+  return detail::parse_enum<history_mode>(history_mode_names, text);
+}
 
 struct engine_options {
   history_mode history = history_mode::full;
@@ -158,3 +170,10 @@ class engine {
 };
 
 }  // namespace lifecycle
+
+template <>
+struct fmt::formatter<lifecycle::ingest_status>
+    : lifecycle::detail::enum_formatter<lifecycle::ingest_status> {};
+template <>
+struct fmt::formatter<lifecycle::history_mode>
+    : lifecycle::detail::enum_formatter<lifecycle::history_mode> {};

@@ -45,6 +45,11 @@ enum class apply_status : std::uint8_t {
   rejected    ///< refused; see the reject_reason; nothing changed
 };
 
+inline constexpr std::array<std::string_view, 3> apply_status_names = {"accepted", "duplicate", "rejected"};
+constexpr std::string_view to_string(apply_status s) noexcept {
+  return apply_status_names[static_cast<std::size_t>(s)];
+}
+
 struct apply_result {
   apply_status status = apply_status::accepted;
   reject_reason why_rejected = reject_reason::none;
@@ -108,3 +113,7 @@ class person_state {
 };
 
 }  // namespace lifecycle
+
+template <>
+struct fmt::formatter<lifecycle::apply_status>
+    : lifecycle::detail::enum_formatter<lifecycle::apply_status> {};

@@ -47,7 +47,7 @@ struct policy {
   boost::posix_time::time_duration max_skew = boost::posix_time::minutes(5);  ///< host mode: how far ahead of the clock an event may be dated; 0 .. 7 days
 
   /// Throws `lifecycle::error` (errc::invalid_policy) naming the first field
-  /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500, got -3".
+  /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500 days, got -3".
   void validate() const;
 
   /// Sets one field from text, as scripts and policy files write it:

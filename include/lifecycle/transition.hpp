@@ -65,7 +65,10 @@ struct transition {
   stage from = stage::potential;  ///< for change::stage
   stage to = stage::potential;    ///< for change::stage
   role role_changed = role::spectator;  ///< for role_gained / role_lost
-  boost::posix_time::ptime when;  ///< event time, deadline (start of its business day), or clock
+  /// Caused by an event: the engine clock when it was applied (in replay the
+  /// latest event time seen, which is the event's own time for in-order events).
+  /// Caused by time: the start of the business day the deadline fell on.
+  boost::posix_time::ptime when;
   enum cause cause = cause::event;
   struct reason why;
 

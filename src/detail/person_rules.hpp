@@ -442,7 +442,8 @@ inline profile make_profile(const person_core& core, std::span<const purchase_re
   pr.stage_since = from_us(core.stage_since_us);
   pr.roles = role_set::from_bits(core.roles);
   pr.primary_role = evaluate_roles(activity, day_of(clock_us, p.offset_us), p).primary_role;
-  const purchase_summary s = summarize(purchases, no_day);
+  // Purchases dated after the clock's day (host clock, within max_skew) count from their day.
+  const purchase_summary s = summarize(purchases, day_of(clock_us, p.offset_us));
   pr.purchases = s.net;
   pr.coupon_purchases = s.coupon;
   pr.refunded_purchases = s.refunded;
