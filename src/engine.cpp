@@ -214,8 +214,30 @@ struct engine::impl {
     return reject_reason::none;
   }
 
+  ingest_result duplicate(person_id p) {
+    ++totals.duplicate;
+    ingest_result result;
+    result.status = ingest_status::duplicate;
+    result.person = p;
+    return result;
+  }
+
   ingest_result ingest_checked(person_id p, const event& e, const id_set::fingerprint* id_print) {
     const std::int64_t at = to_us(e.time);
+    const day_number day = day_of(at, params.offset_us);
+    // Duplicates are settled before the clock moves: a resent event, whatever
+    // its date, changes nothing, not even the replay clock.
+    if (!e.id.empty()) {
+      const bool money_event = e.kind == event_kind::purchase || e.kind == event_kind::refund;
+      const day_number expires =
+          money_event ? id_set::forever : day + params.activity_reach(e.kind == event_kind::follow);
+      if (!seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id), expires, clock_day))
+        return duplicate(p);
+    }
+    const std::uint64_t ref_hash = e.kind == event_kind::refund ? id_hash(e.ref) : 0;
+    if (ref_hash != 0 && repeats_money_event(purchases_of(persons[p.value]), e.kind, 0, ref_hash))
+      return duplicate(p);  // a second refund of one purchase
+
     if (params.host_clock) {
       // check_clock has passed: the host's clock does not move with events.
     } else if (!clock_set) {
@@ -224,29 +246,15 @@ struct engine::impl {
       advance(at);
     }
 
-    const day_number day = day_of(at, params.offset_us);
     ingest_result result;
     result.person = p;
-    if (!e.id.empty()) {
-      const bool money_event = e.kind == event_kind::purchase || e.kind == event_kind::refund;
-      const day_number expires =
-          money_event ? id_set::forever : day + params.activity_reach(e.kind == event_kind::follow);
-      if (!seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id), expires, clock_day)) {
-        result.status = ingest_status::duplicate;
-        ++totals.duplicate;
-        result.transitions = out;
-        notify();
-        return result;
-      }
-    }
-
     person_slot& s = persons[p.value];
     const event_facts facts{e.kind,
                             day,
                             e.coupon,
                             e.amount.minor,
                             e.kind == event_kind::purchase && !e.id.empty() ? id_hash(e.id) : 0,
-                            e.kind == event_kind::refund ? id_hash(e.ref) : 0};
+                            ref_hash};
     auto purchases = purchases_of(s);
     auto activity = activity_of(s);
     const record_outcome outcome = record_event(purchases, activity, facts, clock_day, params);
@@ -280,7 +288,12 @@ struct engine::impl {
       if (counts_now && may_gain_role(role_set::from_bits(s.core.roles), e.kind)) {
         evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
         ev.current_stage = static_cast<stage>(s.core.stage);
-        if (ev.roles.bits() != s.core.roles) apply(p, ev, clock_us, cause::event);
+        if (ev.roles.bits() != s.core.roles) {
+          apply(p, ev, clock_us, cause::event);
+          // A role just gained brings its own end, which may come before this
+          // event's day leaves the window (joiner: when the k-th latest join leaves).
+          schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
+        }
       }
       if (day > clock_day)
         schedule(p, day);

@@ -267,7 +267,12 @@ struct event_csv_reader::impl {
   std::FILE* file = nullptr;
   bool own_file = false;
 
-  std::unique_ptr<char[]> buf;
+  // Two buffers, used in turn: a refill copies the unread tail into the other
+  // one, so the rows of the previous batch stay where they are (double
+  // buffering lets one thread ingest a batch while another reads the next).
+  std::array<std::unique_ptr<char[]>, 2> bufs;
+  int cur = 0;
+  bool flipped = false;          // this call has switched buffers already
   std::size_t cap = 0;
   std::size_t pos = 0, end = 0;
   bool at_eof = false;
@@ -284,7 +289,8 @@ struct event_csv_reader::impl {
   std::uint64_t breaks = 0;      // line breaks the last record consumed
   const char* why = "";          // the last scan's reason when bad
 
-  std::vector<csv_row> rows;
+  std::array<std::vector<csv_row>, 2> rows;  // used in turn, call by call
+  int parity = 0;
 
   ~impl() {
     if (file != nullptr && own_file) std::fclose(file);
@@ -294,21 +300,32 @@ struct event_csv_reader::impl {
     options.max_row_bytes = std::max<std::size_t>(options.max_row_bytes, 64);
     options.block_bytes = std::max(options.block_bytes, 2 * options.max_row_bytes);
     cap = options.block_bytes + options.max_row_bytes + 1;
-    buf.reset(new char[cap]);
+    bufs[0].reset(new char[cap]);
   }
+
+  char* base() const noexcept { return bufs[static_cast<std::size_t>(cur)].get(); }
 
   // Moves the unread tail to the front and reads more; false if nothing new came.
   bool refill() {
     if (at_eof) return false;
-    if (pos > 0) {
-      std::memmove(buf.get(), buf.get() + pos, end - pos);
-      before += pos;
-      end -= pos;
-      pos = 0;
+    const std::size_t tail = end - pos;
+    if (!flipped) {
+      // The first refill of a call moves to the other buffer; the current one
+      // may hold the rows of the batch before.
+      auto& other = bufs[static_cast<std::size_t>(1 - cur)];
+      if (!other) other.reset(new char[cap]);
+      std::memcpy(other.get(), base() + pos, tail);
+      cur = 1 - cur;
+      flipped = true;
+    } else if (pos > 0) {
+      std::memmove(base(), base() + pos, tail);  // no row of this call lives here yet
     }
+    before += pos;
+    end = tail;
+    pos = 0;
     std::size_t got = 0;
     while (end < cap && !at_eof) {
-      const std::size_t n = std::fread(buf.get() + end, 1, cap - end, file);
+      const std::size_t n = std::fread(base() + end, 1, cap - end, file);
       end += n;
       got += n;
       if (n == 0) {
@@ -428,21 +445,21 @@ struct event_csv_reader::impl {
 
   // Skips past the first line break at or after p; false if none is buffered.
   bool skip_line(char* p) {
-    char* lim = buf.get() + end;
+    char* lim = base() + end;
     auto* nl = static_cast<char*>(std::memchr(p, '\n', static_cast<std::size_t>(lim - p)));
     if (nl == nullptr) {
       pos = end;
       skipping = !at_eof;
       return false;
     }
-    pos = static_cast<std::size_t>(nl + 1 - buf.get());
+    pos = static_cast<std::size_t>(nl + 1 - base());
     ++line;
     skipping = false;
     return true;
   }
 
   csv_row& bad_row(std::size_t& n, std::uint64_t at_line, row_problem p, std::string detail) {
-    csv_row& r = rows[n++];
+    csv_row& r = rows[static_cast<std::size_t>(parity)][n++];
     r.line = at_line;
     r.problem = p;
     r.detail = std::move(detail);
@@ -540,11 +557,14 @@ struct event_csv_reader::impl {
   // Reads up to `max` rows into `rows`.
   std::span<const csv_row> batch(std::size_t max) {
     if (max == 0) max = 1;
-    if (rows.size() < max) rows.resize(max);
+    parity = 1 - parity;
+    flipped = false;
+    std::vector<csv_row>& out = rows[static_cast<std::size_t>(parity)];
+    if (out.size() < max) out.resize(max);
     std::size_t n = 0;
     while (n < max) {
       if (skipping) {
-        if (skip_line(buf.get() + pos)) continue;
+        if (skip_line(base() + pos)) continue;
         if (n > 0 || !refill()) break;  // hand out what we have, or the input ended
         continue;
       }
@@ -552,8 +572,8 @@ struct event_csv_reader::impl {
         if (n > 0 || !refill()) break;
         continue;
       }
-      char* p = buf.get() + pos;
-      char* lim = buf.get() + end;
+      char* p = base() + pos;
+      char* lim = base() + end;
       char* next = nullptr;
       const scan_status st = scan(p, lim, at_eof, next);
       const std::uint64_t at_line = line;
@@ -563,11 +583,11 @@ struct event_csv_reader::impl {
           skip_line(p);
           continue;
         }
-        if (n > 0) break;  // refilling moves the buffer under the rows already handed out
+        if (n > 0) break;  // refill at the start of a call only (see `bufs`)
         if (!refill() && !at_eof) {
           // The buffer is full and the row still has no end: it is too long.
           bad_row(n, at_line, row_problem::too_long, fmt::format("row longer than {} bytes", options.max_row_bytes));
-          skip_line(buf.get() + pos);  // refill may have moved the row
+          skip_line(base() + pos);  // refill may have moved the row
         }
         continue;
       }
@@ -584,7 +604,7 @@ struct event_csv_reader::impl {
       }
       // A blank line (or one of spaces) is no row.
       if (nfields == 1 && trimmed(fields[0]).empty() && !fields[0].quoted) {
-        pos = static_cast<std::size_t>(next - buf.get());
+        pos = static_cast<std::size_t>(next - base());
         line += breaks;
         continue;
       }
@@ -594,12 +614,12 @@ struct event_csv_reader::impl {
         if (multi_line) {
           skip_line(p);
         } else {
-          pos = static_cast<std::size_t>(next - buf.get());
+          pos = static_cast<std::size_t>(next - base());
           line += breaks;
         }
         continue;
       }
-      csv_row& r = rows[n];
+      csv_row& r = out[n];
       r.line = at_line;
       if (!convert(r)) {
         ++n;
@@ -610,23 +630,23 @@ struct event_csv_reader::impl {
       } else {
         ++n;
       }
-      pos = static_cast<std::size_t>(next - buf.get());
+      pos = static_cast<std::size_t>(next - base());
       line += breaks;
     }
-    return {rows.data(), n};
+    return {out.data(), n};
   }
 
   void read_header() {
     // Skip a UTF-8 byte order mark.
     refill();
-    if (end - pos >= 3 && std::memcmp(buf.get() + pos, "\xEF\xBB\xBF", 3) == 0) pos += 3;
+    if (end - pos >= 3 && std::memcmp(base() + pos, "\xEF\xBB\xBF", 3) == 0) pos += 3;
     for (;;) {
       // Blank lines before the header are skipped like anywhere else.
       if (pos == end && !refill()) throw error(errc::parse_error, "empty file: no header row", name, static_cast<int>(line));
       fields.resize(64);
-      char* p = buf.get() + pos;
+      char* p = base() + pos;
       char* next = nullptr;
-      const scan_status st = scan(p, buf.get() + end, at_eof, next);
+      const scan_status st = scan(p, base() + end, at_eof, next);
       if (st == scan_status::incomplete) {
         if (static_cast<std::size_t>(end - pos) > options.max_row_bytes || !refill())
           throw error(errc::parse_error, "header row too long", name, static_cast<int>(line));
@@ -634,7 +654,7 @@ struct event_csv_reader::impl {
       }
       if (st == scan_status::bad) throw error(errc::parse_error, fmt::format("header: {}", why), name, static_cast<int>(line));
       if (nfields == 1 && trimmed(fields[0]).empty()) {
-        pos = static_cast<std::size_t>(next - buf.get());
+        pos = static_cast<std::size_t>(next - base());
         line += breaks;
         continue;
       }
@@ -662,7 +682,7 @@ struct event_csv_reader::impl {
                       name, static_cast<int>(line));
       ncols = nfields;
       fields.assign(ncols + 1, field{});
-      pos = static_cast<std::size_t>(next - buf.get());
+      pos = static_cast<std::size_t>(next - base());
       line += breaks;
       return;
     }
@@ -701,7 +721,7 @@ event_csv_reader event_csv_reader::from_string(std::string_view text, std::strin
   m->options = options;
   m->options.block_bytes = text.size() + 1;  // the whole text in one block
   m->allocate();
-  std::memcpy(m->buf.get(), text.data(), text.size());
+  std::memcpy(m->base(), text.data(), text.size());  // one buffer: no refill ever
   m->end = text.size();
   m->at_eof = true;
   m->total = text.size();

@@ -64,16 +64,17 @@ apply_result person_state::apply(const event& e, const policy& p, boost::posix_t
   } else {
     now_us = std::max(now_us, at);
   }
+  const std::uint64_t purchase_hash = e.kind == event_kind::purchase && !e.id.empty() ? id_hash(e.id) : 0;
+  const std::uint64_t ref_hash = e.kind == event_kind::refund ? id_hash(e.ref) : 0;
+  if (repeats_money_event(purchases_, e.kind, purchase_hash, ref_hash)) {
+    result.status = apply_status::duplicate;  // settled before the clock moves: nothing changes
+    return result;
+  }
   result.transitions = advance_to(from_us(now_us), p);
 
   const day_number clock_day = day_of(clock_us_, rp.offset_us);
   const day_number day = day_of(at, rp.offset_us);
-  const event_facts facts{e.kind,
-                          day,
-                          e.coupon,
-                          e.amount.minor,
-                          e.kind == event_kind::purchase && !e.id.empty() ? id_hash(e.id) : 0,
-                          e.kind == event_kind::refund ? id_hash(e.ref) : 0};
+  const event_facts facts{e.kind, day, e.coupon, e.amount.minor, purchase_hash, ref_hash};
   vector_list_view<purchase_record> purchases{purchases_};
   vector_list_view<activity_day> activity{activity_};
   if (record_event(purchases, activity, facts, clock_day, rp) == record_outcome::duplicate) {

@@ -3,7 +3,12 @@
 // separately at the cost of two clock reads per batch, not per row.
 
 #include <chrono>
+#include <condition_variable>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -91,15 +96,11 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
     }
     pending.clear();
   };
-  bool stop = false;
-  while (!stop) {
-    const steady::time_point t0 = steady::now();
+  // One batch through the engine; true when strict mode must stop.
+  auto process = [&](std::span<const csv_row> batch) {
+    bool stop = false;
     const double ingest_before = c.ingest_seconds;
-    const std::span<const csv_row> batch = reader.next_batch(options.batch_rows);
-    if (batch.empty()) {
-      c.parse_seconds += seconds_between(t0, steady::now());
-      break;
-    }
+    const steady::time_point t0 = steady::now();
     for (const csv_row& r : batch) {
       ++c.rows;
       if (!r.ok()) {
@@ -128,10 +129,96 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
       if (stop) break;
     }
     flush();
-    // Everything but the engine's share is reading and parsing.
+    // Sorting rows out before the engine sees them counts as reading.
     c.parse_seconds += seconds_between(t0, steady::now()) - (c.ingest_seconds - ingest_before);
-    if (options.on_progress) options.on_progress(reader.bytes_read(), reader.total_bytes());
+    return stop;
+  };
+
+  bool stopped = false;
+  if (!options.parallel_read) {
+    for (;;) {
+      const steady::time_point t0 = steady::now();
+      const std::span<const csv_row> batch = reader.next_batch(options.batch_rows);
+      c.parse_seconds += seconds_between(t0, steady::now());
+      if (batch.empty()) break;
+      stopped = process(batch);
+      if (options.on_progress) options.on_progress(reader.bytes_read(), reader.total_bytes());
+      if (stopped) break;
+    }
+  } else {
+    // A reader thread parses batch i+1 while this thread ingests batch i. The
+    // reader keeps a batch valid until its second next call, so before asking
+    // for batch i the reader waits until batch i-2 is done with.
+    std::mutex m;
+    std::condition_variable cv;
+    std::array<std::pair<std::span<const csv_row>, std::uint64_t>, 2> slots{};
+    std::uint64_t produced = 0, finished = 0;
+    bool end = false, stop = false;
+    std::exception_ptr failure;
+    double read_seconds = 0;
+    std::thread producer([&] {
+      for (std::uint64_t i = 0;; ++i) {
+        {
+          std::unique_lock lock(m);
+          cv.wait(lock, [&] { return stop || finished + 1 >= i; });
+          if (stop) break;
+        }
+        std::span<const csv_row> batch;
+        const steady::time_point t0 = steady::now();
+        try {
+          batch = reader.next_batch(options.batch_rows);
+        } catch (...) {
+          std::lock_guard lock(m);
+          failure = std::current_exception();
+          break;
+        }
+        read_seconds += seconds_between(t0, steady::now());
+        const std::uint64_t bytes = reader.bytes_read();
+        std::lock_guard lock(m);
+        if (batch.empty()) break;
+        slots[i % 2] = {batch, bytes};
+        ++produced;
+        cv.notify_all();
+      }
+      std::lock_guard lock(m);
+      end = true;
+      cv.notify_all();
+    });
+    try {
+      for (std::uint64_t i = 0;; ++i) {
+        std::span<const csv_row> batch;
+        std::uint64_t bytes = 0;
+        {
+          std::unique_lock lock(m);
+          cv.wait(lock, [&] { return produced > i || end; });
+          if (produced <= i) break;
+          std::tie(batch, bytes) = slots[i % 2];
+        }
+        stopped = process(batch);
+        {
+          std::lock_guard lock(m);
+          finished = i + 1;
+          stop = stopped;
+          cv.notify_all();
+        }
+        if (options.on_progress) options.on_progress(bytes, reader.total_bytes());
+        if (stopped) break;
+      }
+    } catch (...) {
+      // A callback threw: let the reader thread finish before passing it on.
+      {
+        std::lock_guard lock(m);
+        stop = true;
+        cv.notify_all();
+      }
+      producer.join();
+      throw;
+    }
+    producer.join();
+    c.parse_seconds += read_seconds;
+    if (failure) std::rethrow_exception(failure);
   }
+  const bool stop = stopped;
   if (options.at) eng.advance_to(at_end);  // also after a strict stop: the state as of the day
   c.bytes = reader.bytes_read();
   c.stopped = stop;

@@ -82,10 +82,12 @@ double median(std::vector<float>& v) {
 
 std::string days_text(double d) { return fmt::format("{:.1f}", d); }
 
-/// A text table: the first column left-aligned, the others right-aligned.
+/// A text table: the first column left-aligned, the others right-aligned
+/// (the last one left-aligned too when it holds text).
 class table {
  public:
-  explicit table(std::vector<std::string> header) : rows_{std::move(header)} {}
+  explicit table(std::vector<std::string> header, bool text_last = false)
+      : rows_{std::move(header)}, text_last_(text_last) {}
   void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   std::string render(std::string_view indent = "  ") const {
     std::vector<std::size_t> width;
@@ -100,6 +102,8 @@ class table {
       for (std::size_t i = 0; i < row.size(); ++i) {
         if (i == 0)
           line += fmt::format("{:<{}}", row[i], width[i]);
+        else if (text_last_ && i + 1 == row.size())
+          line += fmt::format("  {}", row[i]);
         else
           line += fmt::format("  {:>{}}", row[i], width[i]);
       }
@@ -112,6 +116,7 @@ class table {
 
  private:
   std::vector<std::vector<std::string>> rows_;
+  bool text_last_ = false;
 };
 
 // --- JSON ------------------------------------------------------------------
@@ -363,7 +368,7 @@ std::string render_text(const replay_report& r) {
   if (r.rows.stopped) line("  (stopped at the first bad row: --strict)");
   if (!r.rows.problems.empty()) {
     line("  rejected rows by reason:");
-    table t({"problem", "rows", "first line", "first reason"});
+    table t({"problem", "rows", "first line", "first reason"}, true);
     for (const auto& p : r.rows.problems)
       t.add({std::string(to_string(p.problem)), grouped(p.count), std::to_string(p.first_line), p.first_detail});
     out += t.render("    ");

@@ -88,7 +88,7 @@ struct event_csv_options {
 /// A streaming reader of the event CSV (RFC 4180: fields separated by commas,
 /// rows by LF or CRLF, `"` quotes fields, `""` inside quotes is one quote, a
 /// quoted field may hold commas and line breaks). Reads big blocks and parses
-/// in place: no allocation per good row. Bad rows are results, never
+/// in place: no allocation per good row. Not thread-safe: one thread calls it. Bad rows are results, never
 /// exceptions: each comes back with its line and reason, and reading goes on
 /// at the next row. A bad row that spans several lines (a quote never closed)
 /// is reported at its first line, and reading resumes at the line after it,
@@ -113,12 +113,13 @@ class event_csv_reader {
 
   /// The next rows in file order, at most \p max_rows (at least 1 unless at
   /// the end); empty once the input is exhausted. The rows and the string
-  /// views in their events stay valid until the next call. Throws
-  /// `lifecycle::error` (errc::invalid_argument) only if the operating system
-  /// reports a read error.
+  /// views in their events stay valid until the second call after this one
+  /// (the reader keeps two buffers), so one thread may ingest a batch while
+  /// another reads the next. Throws `lifecycle::error` (errc::invalid_argument)
+  /// only if the operating system reports a read error.
   std::span<const csv_row> next_batch(std::size_t max_rows = 4096);
 
-  /// The next row, or nullptr at the end; valid until the next call.
+  /// The next row, or nullptr at the end; valid as a batch of one is.
   const csv_row* next();
 
   /// The file name as given (or the `from_string` name).

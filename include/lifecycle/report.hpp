@@ -56,9 +56,9 @@ struct replay_counts {
   std::vector<row_problem_tally> problems;  ///< rejected rows by problem, in enum order
   bool stopped = false;         ///< strict mode stopped at a bad row
   std::uint64_t bytes = 0;      ///< bytes read
-  double parse_seconds = 0;     ///< reading and parsing
+  double parse_seconds = 0;     ///< reading and parsing (on its own thread when `parallel_read`)
   double ingest_seconds = 0;    ///< `engine::ingest` calls
-  double seconds = 0;           ///< the whole replay, wall clock
+  double seconds = 0;           ///< the whole replay, wall clock (less than the sum when parallel)
 };
 
 /// Options of `replay_csv`.
@@ -70,6 +70,9 @@ struct replay_options {
   bool strict = false;
   /// Rows parsed per batch before they are ingested.
   std::size_t batch_rows = 4096;
+  /// Read and parse on a second thread while this one ingests (the engine is
+  /// only ever touched by the calling thread; callbacks run on it too).
+  bool parallel_read = true;
   /// Called for each bad row: unparsable, or refused by the engine
   /// (`row_problem::rejected_by_engine`, detail = the engine's reason).
   std::function<void(const csv_row&)> on_bad_row;

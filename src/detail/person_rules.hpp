@@ -81,6 +81,21 @@ std::ptrdiff_t find_purchase(const Purchases& purchases, std::uint64_t h) {
   return -1;
 }
 
+/// Whether a purchase or refund repeats one the lists already hold: a purchase
+/// id already recorded, or a refund of a purchase already refunded (or waiting).
+template <class Purchases>
+bool repeats_money_event(const Purchases& purchases, event_kind kind, std::uint64_t id, std::uint64_t ref) {
+  if (kind == event_kind::purchase && id != 0) {
+    const std::ptrdiff_t i = find_purchase(purchases, id);
+    return i >= 0 && !purchases[static_cast<std::size_t>(i)].has(purchase_record::refund_waiting);
+  }
+  if (kind == event_kind::refund) {
+    const std::ptrdiff_t i = find_purchase(purchases, ref);
+    return i >= 0 && !purchases[static_cast<std::size_t>(i)].net();
+  }
+  return false;
+}
+
 /// Counts one activity event on its day, unless it can no longer count in any
 /// window as of `clock_day` (then it would change nothing).
 template <class Activity>

@@ -1,0 +1,496 @@
+// Randomized properties over seeded logs (model.md, "Order, duplicates, the clock"):
+//  - the order-independent fields of every profile, and the stage and role counts,
+//    do not depend on the order the events arrive in;
+//  - a duplicate changes nothing, so feeding every event twice changes no profile;
+//  - a person_state per person, fed the same log, agrees with the engine;
+//  - corrections are flagged exactly for moves the stage graph does not join.
+// Set LIFECYCLE_PROPERTY_SEED to run one more seed; a failure prints its seed.
+
+#include "test_support.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <set>
+#include <unordered_set>
+
+using namespace lctest;
+
+namespace {
+
+/// An event that owns its strings.
+struct owned_event {
+  pt::ptime time;
+  std::string person;
+  event_kind kind = event_kind::visit;
+  std::int64_t amount = 0;
+  bool coupon = false;
+  std::string id, target, ref;
+  int score = -1;
+
+  event view() const {
+    event e;
+    e.time = time;
+    e.person = person;
+    e.kind = kind;
+    e.amount = money{amount};
+    e.coupon = coupon;
+    e.id = id;
+    e.target = target;
+    e.ref = ref;
+    e.score = score;
+    return e;
+  }
+};
+
+struct log_options {
+  int persons = 100;
+  int days = 400;
+  int events = 3500;
+  bool all_ids = false;  // give every event an id (for the "twice" property)
+};
+
+const pt::ptime log_start = at("2023-01-01 00:00:00");
+
+/// A random log: all 13 kinds, purchases with ids and coupons, refunds (some dated
+/// before their purchase, some of ids no purchase has), exact duplicates.
+std::vector<owned_event> generate(std::uint64_t seed, const log_options& o) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&rng](std::int64_t lo, std::int64_t hi) {  // [lo, hi]
+    return lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+  };
+  auto chance = [&rng](double p) { return static_cast<double>(rng() % 1'000'000) < p * 1'000'000; };
+
+  // Each person has habits, so that every stage and role actually occurs.
+  struct habits {
+    int weight;          // how active
+    double coupon;       // share of purchases with a coupon
+    double buy;          // share of events that are purchases
+    std::int64_t from, to;  // active period, in seconds from log_start
+  };
+  const std::int64_t span = static_cast<std::int64_t>(o.days) * 86400;
+  std::vector<habits> people;
+  std::vector<int> cumulative;
+  int total_weight = 0;
+  for (int i = 0; i < o.persons; ++i) {
+    habits h;
+    h.weight = static_cast<int>(uniform(1, 10) * uniform(1, 4));
+    h.coupon = std::array<double, 4>{0.0, 0.2, 0.5, 0.9}[static_cast<std::size_t>(uniform(0, 3))];
+    h.buy = std::array<double, 4>{0.0, 0.05, 0.15, 0.35}[static_cast<std::size_t>(uniform(0, 3))];
+    const std::int64_t a = uniform(0, span - 1), b = uniform(0, span - 1);
+    h.from = std::min(a, b);
+    h.to = std::max(a, b) + 86400 * 20;
+    people.push_back(h);
+    total_weight += h.weight;
+    cumulative.push_back(total_weight);
+  }
+  static constexpr event_kind others[] = {
+      event_kind::visit,  event_kind::visit, event_kind::visit,    event_kind::view,    event_kind::view,
+      event_kind::search, event_kind::cart,  event_kind::post,     event_kind::review,  event_kind::join,
+      event_kind::join,   event_kind::follow, event_kind::referral, event_kind::feedback, event_kind::contact};
+
+  std::vector<owned_event> log;
+  std::vector<std::size_t> purchases;  // indexes into log
+  int next_id = 0;
+  for (int n = 0; n < o.events; ++n) {
+    const int pick = static_cast<int>(uniform(1, total_weight));
+    const std::size_t who =
+        static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), pick) - cumulative.begin());
+    const habits& h = people[who];
+    owned_event e;
+    e.person = fmt::format("u{:03}", who);
+    e.time = log_start + pt::seconds(static_cast<long>(uniform(h.from, h.to)));
+    if (chance(h.buy)) {
+      e.kind = event_kind::purchase;
+      e.amount = uniform(0, 20000);
+      e.coupon = chance(h.coupon);
+      if (chance(0.1)) e.target = "someone-else";
+      e.id = chance(0.95) || o.all_ids ? fmt::format("p{}", next_id++) : "";
+      if (!e.id.empty()) purchases.push_back(log.size());
+    } else {
+      e.kind = others[rng() % std::size(others)];
+      if (e.kind == event_kind::referral) e.target = fmt::format("u{:03}", uniform(0, o.persons - 1));
+      if (e.kind == event_kind::feedback) e.score = static_cast<int>(uniform(-1, 10));
+      if (o.all_ids || chance(0.7)) e.id = fmt::format("e{}", next_id++);
+    }
+    log.push_back(std::move(e));
+  }
+  // Refunds: about one purchase in six, dated from 20 days before to 60 days after it.
+  for (std::size_t i : purchases) {
+    if (!chance(1.0 / 6)) continue;
+    owned_event r;
+    r.person = log[i].person;
+    r.kind = event_kind::refund;
+    r.ref = log[i].id;
+    r.id = fmt::format("r{}", next_id++);
+    r.time = log[i].time + pt::seconds(static_cast<long>(uniform(-20 * 86400, 60 * 86400)));
+    log.push_back(std::move(r));
+  }
+  // Refunds of ids no purchase has.
+  for (int k = 0; k < o.events / 200; ++k) {
+    owned_event r;
+    r.person = fmt::format("u{:03}", uniform(0, o.persons - 1));
+    r.kind = event_kind::refund;
+    r.ref = fmt::format("ghost{}", k);
+    r.id = fmt::format("r{}", next_id++);
+    r.time = log_start + pt::seconds(static_cast<long>(uniform(0, span)));
+    log.push_back(std::move(r));
+  }
+  // Exact duplicates of events that have an id.
+  const std::size_t n = log.size();
+  for (std::size_t i = 0; i < n; ++i)
+    if (!log[i].id.empty() && chance(0.06)) log.push_back(log[i]);
+  return log;
+}
+
+std::vector<owned_event> sorted_by_time(std::vector<owned_event> log) {
+  std::stable_sort(log.begin(), log.end(), [](const owned_event& a, const owned_event& b) { return a.time < b.time; });
+  return log;
+}
+
+std::vector<owned_event> shuffled(std::vector<owned_event> log, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::shuffle(log.begin(), log.end(), rng);
+  return log;
+}
+
+pt::ptime final_time(const log_options& o) { return log_start + pt::hours(24 * (o.days + 60)); }
+
+std::set<std::string> persons_in(const std::vector<owned_event>& log) {
+  std::set<std::string> names;
+  for (const owned_event& e : log) names.insert(e.person);
+  return names;
+}
+
+/// Feeds the log in the given order to a fresh engine and advances it to \p end.
+engine run(const std::vector<owned_event>& log, pt::ptime end, const policy& p = {}) {
+  engine eng(p);
+  for (const owned_event& e : log) {
+    const ingest_result r = eng.ingest(e.view());
+    REQUIRE(r.status != ingest_status::rejected);
+  }
+  eng.advance_to(end);
+  return eng;
+}
+
+std::uint64_t env_seed() {
+  const char* s = std::getenv("LIFECYCLE_PROPERTY_SEED");
+  return s ? std::strtoull(s, nullptr, 0) : 0;
+}
+
+std::vector<std::uint64_t> seeds() {
+  std::vector<std::uint64_t> out = {20240501ULL, 7ULL, 0xC0FFEEULL};
+  if (const std::uint64_t extra = env_seed(); extra != 0) out.push_back(extra);
+  return out;
+}
+
+bool graph_joins(stage from, stage to) {
+  static const std::set<std::pair<stage, stage>> edges = {
+      {stage::potential, stage::new_customer}, {stage::new_customer, stage::deal_hunter},
+      {stage::new_customer, stage::loyal},     {stage::new_customer, stage::passive},
+      {stage::passive, stage::deal_hunter},    {stage::passive, stage::loyal},
+      {stage::deal_hunter, stage::loyal},      {stage::loyal, stage::deal_hunter},
+      {stage::deal_hunter, stage::passive},    {stage::loyal, stage::passive}};
+  return edges.count({from, to}) == 1;
+}
+
+}  // namespace
+
+TEST_CASE("property: the generated logs exercise every kind, stage and role", "[property]") {
+  // Guards the generator: the other properties prove little on a dull log.
+  const log_options o;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto log = generate(seed, o);
+    CHECK(log.size() > 3000);
+    std::set<event_kind> kinds;
+    std::size_t refunds_first = 0, ghost_refunds = 0, duplicates = 0, coupons = 0;
+    std::map<std::string, pt::ptime> purchase_time;
+    std::set<std::string> ids;
+    for (const owned_event& e : log) {
+      kinds.insert(e.kind);
+      if (e.kind == event_kind::purchase && !e.id.empty()) purchase_time[e.id] = e.time;
+      if (e.coupon) ++coupons;
+      if (!e.id.empty() && !ids.insert(e.id).second) ++duplicates;
+    }
+    for (const owned_event& e : log) {
+      if (e.kind != event_kind::refund) continue;
+      const auto it = purchase_time.find(e.ref);
+      if (it == purchase_time.end())
+        ++ghost_refunds;
+      else if (e.time < it->second)
+        ++refunds_first;
+    }
+    CHECK(kinds.size() == event_kind_count);
+    CHECK(refunds_first > 5);
+    CHECK(ghost_refunds > 5);
+    CHECK(duplicates > 50);
+    CHECK(coupons > 20);
+
+    engine eng = run(sorted_by_time(log), final_time(o));
+    std::set<stage> stages_seen;
+    std::set<role> roles_seen;
+    for (const transition& t : eng.all_history()) {
+      if (t.what == change::stage) stages_seen.insert(t.to);
+      if (t.what == change::role_gained) roles_seen.insert(t.role_changed);
+    }
+    CHECK(stages_seen.count(stage::deal_hunter) == 1);
+    CHECK(stages_seen.count(stage::loyal) == 1);
+    CHECK(stages_seen.count(stage::new_customer) == 1);
+    CHECK(stages_seen.count(stage::passive) == 1);
+    CHECK(roles_seen.size() == role_count);
+    CHECK(eng.known_persons() >= 90);
+  }
+}
+
+TEST_CASE("property: profiles and counts do not depend on arrival order", "[property][order]") {
+  const log_options o;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto log = generate(seed, o);
+    const pt::ptime end = final_time(o);
+    const auto names = persons_in(log);
+    const engine reference = run(sorted_by_time(log), end);
+    REQUIRE(reference.known_persons() == names.size());
+
+    std::vector<std::pair<std::string, std::vector<owned_event>>> orders;
+    orders.emplace_back("reversed", std::vector<owned_event>(log.rbegin(), log.rend()));
+    orders.emplace_back("generated", log);
+    for (std::uint64_t k = 1; k <= 3; ++k) orders.emplace_back(fmt::format("shuffle {}", k), shuffled(log, seed * 31 + k));
+    auto newest_first = sorted_by_time(log);
+    std::reverse(newest_first.begin(), newest_first.end());
+    orders.emplace_back("newest first", std::move(newest_first));
+
+    for (const auto& [order_name, events] : orders) {
+      CAPTURE(order_name);
+      const engine eng = run(events, end);
+      CHECK(eng.clock() == end);
+      CHECK(eng.known_persons() == reference.known_persons());
+      CHECK(eng.stage_counts() == reference.stage_counts());
+      CHECK(eng.role_counts() == reference.role_counts());
+      std::size_t differing = 0;
+      for (const std::string& name : names) {
+        const auto a = reference.profile_of(name);
+        const auto b = eng.profile_of(name);
+        REQUIRE(a.has_value());
+        REQUIRE(b.has_value());
+        if (facts(*a) != facts(*b) && ++differing <= 5) {
+          INFO("person " << name);
+          CHECK(facts(*b) == facts(*a));
+        }
+      }
+      CHECK(differing == 0);
+    }
+  }
+}
+
+TEST_CASE("property: feeding every event twice changes no profile", "[property][duplicate]") {
+  log_options o;
+  o.all_ids = true;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto log = sorted_by_time(generate(seed, o));
+    const pt::ptime end = final_time(o);
+    const auto names = persons_in(log);
+    const engine once = run(log, end);
+
+    std::vector<owned_event> pairs;  // each event right after itself
+    for (const owned_event& e : log) {
+      pairs.push_back(e);
+      pairs.push_back(e);
+    }
+    std::vector<owned_event> two_passes = log;  // the whole log, then the whole log again
+    two_passes.insert(two_passes.end(), log.begin(), log.end());
+
+    for (const auto& [how, events] : {std::pair{"each twice in a row", &pairs}, std::pair{"two passes", &two_passes}}) {
+      CAPTURE(how);
+      const engine twice = run(*events, end);
+      CHECK(twice.counts().accepted + twice.counts().duplicate == events->size());
+      CHECK(twice.stage_counts() == once.stage_counts());
+      CHECK(twice.role_counts() == once.role_counts());
+      CHECK(twice.matrix() == once.matrix());
+      CHECK(twice.conversions() == once.conversions());
+      std::size_t differing = 0;
+      for (const std::string& name : names) {
+        const auto a = once.profile_of(name);
+        const auto b = twice.profile_of(name);
+        REQUIRE(a.has_value());
+        REQUIRE(b.has_value());
+        // Same arrival order of the distinct events: even stage_since and history agree.
+        const bool same = all_fields(*a) == all_fields(*b) &&
+                          briefs(once.history(a->id)) == briefs(twice.history(b->id));
+        if (!same && ++differing <= 5) {
+          INFO("person " << name);
+          CHECK(all_fields(*b) == all_fields(*a));
+          CHECK(briefs(twice.history(b->id)) == briefs(once.history(a->id)));
+        }
+      }
+      CHECK(differing == 0);
+    }
+    // In a row, every second copy is reported as a duplicate.
+    const engine in_a_row = run(pairs, end);
+    CHECK(in_a_row.counts().duplicate >= log.size());
+  }
+}
+
+TEST_CASE("property: batch ingest gives exactly what one ingest per event gives", "[property][batch]") {
+  const log_options o;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto base = generate(seed, o);
+    for (const auto& log : {sorted_by_time(base), shuffled(base, seed + 5)}) {
+      const engine one = run(log, final_time(o));
+      std::vector<event> views;
+      for (const owned_event& e : log) views.push_back(e.view());
+      engine batch;
+      const batch_result r = batch.ingest(views);
+      batch.advance_to(final_time(o));
+      CHECK(r.accepted == one.counts().accepted);
+      CHECK(r.duplicate == one.counts().duplicate);
+      CHECK(r.rejected == 0);
+      CHECK(batch.stage_counts() == one.stage_counts());
+      CHECK(batch.role_counts() == one.role_counts());
+      CHECK(batch.matrix() == one.matrix());
+      CHECK(batch.conversions_by_primary_role() == one.conversions_by_primary_role());
+      CHECK(briefs(batch.all_history()) == briefs(one.all_history()));
+      std::size_t differing = 0;
+      for (const std::string& name : persons_in(log)) {
+        const auto a = one.profile_of(name);
+        const auto b = batch.profile_of(name);
+        REQUIRE(a.has_value());
+        REQUIRE(b.has_value());
+        if (all_fields(*a) != all_fields(*b) && ++differing <= 5) {
+          INFO("person " << name);
+          CHECK(all_fields(*b) == all_fields(*a));
+        }
+      }
+      CHECK(differing == 0);
+    }
+  }
+}
+
+TEST_CASE("property: a person_state per person agrees with the engine", "[property][person_state]") {
+  const log_options o;
+  const policy p;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto base = generate(seed, o);
+    const pt::ptime end = final_time(o);
+    for (const auto& [order_name, log] :
+         {std::pair<std::string, std::vector<owned_event>>{"sorted", sorted_by_time(base)},
+          std::pair<std::string, std::vector<owned_event>>{"shuffled", shuffled(base, seed ^ 0x5eed)}}) {
+      CAPTURE(order_name);
+      engine eng(p);
+      std::map<std::string, person_state> states;
+      std::map<std::string, std::vector<transition>> state_transitions;
+      std::unordered_set<std::string> seen_ids;  // person_state leaves non-purchase ids to its caller
+      pt::ptime now;
+      std::size_t mismatched_status = 0;
+      for (const owned_event& oe : log) {
+        const event e = oe.view();
+        now = now.is_special() ? e.time : std::max(now, e.time);
+        const ingest_result r = eng.ingest(e);
+        const bool money_event = e.kind == event_kind::purchase || e.kind == event_kind::refund;
+        const bool repeat = !oe.id.empty() && !seen_ids.insert(oe.id).second;
+        if (repeat && !money_event) continue;  // the caller's duplicate: not handed to person_state
+        const apply_result a = states[oe.person].apply(e, p, now);
+        auto& ts = state_transitions[oe.person];
+        ts.insert(ts.end(), a.transitions.begin(), a.transitions.end());
+        const auto expected = a.status == apply_status::accepted    ? ingest_status::accepted
+                              : a.status == apply_status::duplicate ? ingest_status::duplicate
+                                                                    : ingest_status::rejected;
+        if (r.status != expected && ++mismatched_status <= 5) {
+          INFO("event " << to_string(e.kind) << " id " << oe.id << " of " << oe.person << " at "
+                        << when_text(e.time));
+          CHECK(r.status == expected);
+        }
+      }
+      CHECK(mismatched_status == 0);
+      eng.advance_to(end);
+      std::size_t differing = 0;
+      for (auto& [name, s] : states) {
+        const auto moved = s.advance_to(end, p);
+        auto& ts = state_transitions[name];
+        ts.insert(ts.end(), moved.begin(), moved.end());
+        const auto pe = eng.profile_of(name);
+        REQUIRE(pe.has_value());
+        const profile ps = s.to_profile(p);
+        std::vector<transition> engine_history = eng.history(pe->id);
+        for (transition& t : engine_history) t.person = person_id{};
+        const bool same = all_fields(ps) == all_fields(*pe) && s.current_stage() == pe->current_stage &&
+                          s.roles() == pe->roles && engine_history == ts;
+        if (!same && ++differing <= 5) {
+          INFO("person " << name);
+          CHECK(facts(ps) == facts(*pe));
+          CHECK(all_fields(ps) == all_fields(*pe));
+          CHECK(briefs(ts) == briefs(engine_history));
+          CHECK(ts == engine_history);
+        }
+      }
+      CHECK(differing == 0);
+      CHECK(states.size() == eng.known_persons());
+    }
+  }
+}
+
+TEST_CASE("property: every stage move is a correction exactly when the graph does not join it",
+          "[property][correction]") {
+  const log_options o;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto base = generate(seed, o);
+    for (const auto& log : {sorted_by_time(base), shuffled(base, seed + 99)}) {
+      const engine eng = run(log, final_time(o));
+      std::size_t wrong = 0, corrections = 0, moves = 0;
+      for (const transition& t : eng.all_history()) {
+        if (t.what != change::stage) continue;
+        ++moves;
+        CHECK(t.from != t.to);
+        if (t.cause == cause::correction) ++corrections;
+        if ((t.cause == cause::correction) != !graph_joins(t.from, t.to) && ++wrong <= 5) {
+          INFO(brief(t));
+          CHECK((t.cause == cause::correction) == !graph_joins(t.from, t.to));
+        }
+      }
+      CHECK(wrong == 0);
+      CHECK(moves > 50);
+      CHECK(corrections > 0);
+      // The matrix counts exactly the recorded moves.
+      transition_matrix m{};
+      for (const transition& t : eng.all_history())
+        if (t.what == change::stage) ++m[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
+      CHECK(eng.matrix() == m);
+    }
+  }
+}
+
+TEST_CASE("property: time-driven transitions come in time order, each at the start of a business day",
+          "[property][time]") {
+  const log_options o;
+  policy p;
+  p.utc_offset = pt::hours(5) + pt::minutes(30);
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto log = sorted_by_time(generate(seed, o));
+    engine eng(p);
+    // Feed the first half, then advance in uneven steps with no events.
+    const std::size_t half = log.size() / 2;
+    for (std::size_t i = 0; i < half; ++i) REQUIRE(eng.ingest(log[i].view()).status != ingest_status::rejected);
+    pt::ptime t = eng.clock();
+    std::size_t seen = 0;
+    for (int step = 0; step < 40; ++step) {
+      t += pt::hours(7 + 13 * step);
+      const auto moved = eng.advance_to(t);
+      for (std::size_t i = 0; i < moved.size(); ++i) {
+        const transition& x = moved[i];
+        CHECK(x.cause == cause::time);
+        CHECK(x.when <= t);
+        // The start of a business day at +05:30 is 18:30 UTC.
+        CHECK(x.when.time_of_day() == pt::hours(18) + pt::minutes(30));
+        if (i > 0) CHECK(moved[i - 1].when <= x.when);
+      }
+      seen += moved.size();
+    }
+    CHECK(seen > 50);
+  }
+}

@@ -1,0 +1,307 @@
+// The replay report on small logs whose figures are worked out by hand below.
+
+#include <catch2/catch.hpp>
+
+#include <lifecycle/engine.hpp>
+#include <lifecycle/error.hpp>
+#include <lifecycle/event_csv.hpp>
+#include <lifecycle/policy_file.hpp>
+#include <lifecycle/report.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace lifecycle;
+using boost::gregorian::date;
+
+namespace {
+
+// Five persons, default rules but a 60-day lapse. Worked out by hand:
+//
+//   ann  visit 01-05; buys 01-10, 01-20, 02-01; follows 01-25
+//        potential -> new (01-10, event) -> loyal (02-09 = first + 30: Pw 3, Fw 1)
+//        -> passive (04-01 = last + 60, lapse)
+//   bob  buys with coupons 01-15, 01-25 (and the 01-15 row once more: a duplicate)
+//        potential -> new (01-15) -> deal_hunter (02-14: Pw 2, Cw 2) -> passive (03-25)
+//   eve  buys once 01-20: potential -> new (01-20) -> passive (02-19, occasional)
+//   cy   views 02-03: stays potential
+//   dee  buys 02-10, refunds it 02-12: potential -> new (02-10) -> potential (02-12, correction)
+//
+// Plus a row with an unknown kind (line 13) and a row after the --at day (line 15).
+constexpr const char* log_csv =
+    "time,person,event,amount,coupon,id,ref\n"    // 1
+    "2024-01-05,ann,visit,,,v1,\n"                // 2
+    "2024-01-10,ann,purchase,20.00,0,a1,\n"       // 3
+    "2024-01-15,bob,purchase,10.00,1,b1,\n"       // 4
+    "2024-01-20,ann,purchase,15.00,,a2,\n"        // 5
+    "2024-01-20,eve,purchase,5.00,0,e1,\n"        // 6
+    "2024-01-25,ann,follow,,,f1,\n"               // 7
+    "2024-01-25,bob,purchase,12.50,true,b2,\n"    // 8
+    "2024-01-25,bob,purchase,10.00,1,b1,\n"       // 9  duplicate of line 4
+    "2024-02-01,ann,purchase,30.00,0,a3,\n"       // 10
+    "2024-02-03,cy,view,,,c1,\n"                  // 11
+    "2024-02-10,dee,purchase,9.99,0,d1,\n"        // 12
+    "2024-02-11,dee,purchse,,,x1,\n"              // 13 bad kind
+    "2024-02-12,dee,refund,,,r1,d1\n"             // 14
+    "2024-07-05,ann,visit,,,v2,\n";               // 15 after --at
+
+std::size_t at(stage s) { return static_cast<std::size_t>(s); }
+
+struct replayed {
+  engine eng;
+  report_collector collector;
+  replay_counts counts;
+  replay_report report;
+  std::vector<csv_row> bad;
+
+  replayed(std::string_view csv, const policy& rules, std::optional<date> until, history_mode h = history_mode::full)
+      : eng(rules, engine_options{h, 0}), collector(eng) {
+    auto reader = event_csv_reader::from_string(csv, "log.csv");
+    replay_options o;
+    o.at = until;
+    o.on_bad_row = [this](const csv_row& r) { bad.push_back(r); };
+    counts = replay_csv(reader, eng, o);
+    report = build_report(eng, collector, counts, "log.csv");
+  }
+};
+
+policy sixty_day_lapse() { return parse_policy("lapse_days = 60\n"); }
+
+}  // namespace
+
+TEST_CASE("report: rows, persons, stages and roles", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  const replay_report& rep = r.report;
+  CHECK(rep.rows.rows == 14);
+  CHECK(rep.rows.accepted == 11);
+  CHECK(rep.rows.duplicate == 1);
+  CHECK(rep.rows.rejected == 1);
+  CHECK(rep.rows.after_at == 1);
+  REQUIRE(rep.rows.problems.size() == 1);
+  CHECK(rep.rows.problems[0].problem == row_problem::unknown_kind);
+  CHECK(rep.rows.problems[0].first_line == 13);
+  REQUIRE(r.bad.size() == 1);
+  CHECK(r.bad[0].line == 13);
+
+  CHECK(rep.as_of == date(2024, 6, 30));
+  CHECK(rep.persons == 5);
+  CHECK(rep.stages[at(stage::potential)] == 2);  // cy, dee
+  CHECK(rep.stages[at(stage::passive)] == 3);    // ann, bob, eve
+  CHECK(rep.stages[at(stage::new_customer)] == 0);
+  CHECK(rep.stages[at(stage::loyal)] == 0);
+  CHECK(rep.stages[at(stage::deal_hunter)] == 0);
+  for (std::uint64_t n : rep.roles) CHECK(n == 0);  // nobody active in the last 30 days
+  CHECK(rep.no_role == 5);
+}
+
+TEST_CASE("report: the transition matrix, by cause", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  const replay_report& rep = r.report;
+  transition_matrix expected{};
+  expected[at(stage::potential)][at(stage::new_customer)] = 4;  // ann, bob, eve, dee
+  expected[at(stage::new_customer)][at(stage::loyal)] = 1;        // ann
+  expected[at(stage::new_customer)][at(stage::deal_hunter)] = 1;  // bob
+  expected[at(stage::new_customer)][at(stage::passive)] = 1;      // eve
+  expected[at(stage::new_customer)][at(stage::potential)] = 1;    // dee's refund
+  expected[at(stage::loyal)][at(stage::passive)] = 1;             // ann
+  expected[at(stage::deal_hunter)][at(stage::passive)] = 1;       // bob
+  CHECK(rep.matrix == expected);
+  CHECK(rep.by_cause[static_cast<std::size_t>(cause::event)] == 4);
+  CHECK(rep.by_cause[static_cast<std::size_t>(cause::time)] == 5);
+  CHECK(rep.by_cause[static_cast<std::size_t>(cause::correction)] == 1);
+  CHECK(rep.matrix_by_cause[static_cast<std::size_t>(cause::correction)][at(stage::new_customer)][at(stage::potential)] == 1);
+}
+
+TEST_CASE("report: conversion overall, by cohort of first appearance, by role", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  const replay_report& rep = r.report;
+  CHECK(rep.customers == 4);  // all but cy; dee converted before her refund
+  REQUIRE(rep.conversion_by_cohort.size() == 2);
+  CHECK(rep.conversion_by_cohort[0].month == date(2024, 1, 1));
+  CHECK(rep.conversion_by_cohort[0].persons == 3);  // ann, bob, eve
+  CHECK(rep.conversion_by_cohort[0].customers == 3);
+  CHECK(rep.conversion_by_cohort[1].month == date(2024, 2, 1));
+  CHECK(rep.conversion_by_cohort[1].persons == 2);  // cy, dee
+  CHECK(rep.conversion_by_cohort[1].customers == 1);
+  std::array<std::uint64_t, role_count + 1> by_role{};
+  by_role[static_cast<std::size_t>(role::buyer)] = 4;  // each converted on a purchase, buyer their only role
+  CHECK(rep.conversion_by_role == by_role);
+  for (std::uint32_t i = 0; i < 5; ++i) CHECK(r.collector.converted(person_id{i}) == (r.eng.name(person_id{i}) != "cy"));
+}
+
+TEST_CASE("report: retention of first-purchase cohorts", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  const replay_report& rep = r.report;
+  // One cohort, January: ann (first purchase 01-10), bob (01-15), eve (01-20);
+  // dee has no net purchase. Passive from: ann 04-01, bob 03-25, eve 02-19.
+  //   30 days: ann 02-09 yes, bob 02-14 yes, eve 02-19 no (passive that day)  -> 2
+  //   61 days: ann 03-11 yes, bob 03-16 yes, eve no                           -> 2
+  //   91 days: ann 04-10 no, bob 04-15 no, eve no                             -> 0
+  //  183 days: 01-31 + 183 = 08-01 is after 06-30: not observable yet
+  REQUIRE(rep.retention.size() == 1);
+  const retention_cohort& c = rep.retention[0];
+  CHECK(c.month == date(2024, 1, 1));
+  CHECK(c.customers == 3);
+  CHECK(c.not_passive[0] == std::optional<std::uint64_t>(2));
+  CHECK(c.not_passive[1] == std::optional<std::uint64_t>(2));
+  CHECK(c.not_passive[2] == std::optional<std::uint64_t>(0));
+  CHECK_FALSE(c.not_passive[3]);
+  CHECK_FALSE(c.not_passive[4]);
+  const auto ann = r.eng.find("ann");
+  REQUIRE(ann);
+  REQUIRE(r.collector.passive_since(*ann));
+  CHECK(r.collector.passive_since(*ann)->date() == date(2024, 4, 1));
+}
+
+TEST_CASE("report: median days in each stage", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  const auto& t = r.report.stage_times;
+  // Finished stays. potential: ann 5 days (01-05 to 01-10), bob, eve, dee 0 -> median 0.
+  // new: ann, bob, eve 30, dee 2 -> 30. loyal: ann 02-09 to 04-01 = 52. deal_hunter: bob 02-14 to 03-25 = 40.
+  CHECK(t[at(stage::potential)].finished == 4);
+  CHECK(t[at(stage::potential)].median_finished == Approx(0.0));
+  CHECK(t[at(stage::new_customer)].finished == 4);
+  CHECK(t[at(stage::new_customer)].median_finished == Approx(30.0));
+  CHECK(t[at(stage::loyal)].finished == 1);
+  CHECK(t[at(stage::loyal)].median_finished == Approx(52.0));
+  CHECK(t[at(stage::deal_hunter)].finished == 1);
+  CHECK(t[at(stage::deal_hunter)].median_finished == Approx(40.0));
+  CHECK(t[at(stage::passive)].finished == 0);
+  // Days so far, to the end of 06-30 (07-01 less a microsecond).
+  // passive: ann from 04-01 = 91, bob from 03-25 = 98, eve from 02-19 = 133 -> 98.
+  CHECK(t[at(stage::passive)].persons == 3);
+  CHECK(t[at(stage::passive)].median_days == Approx(98.0).epsilon(1e-6));
+  // potential: ann 5 (past), cy from 02-03 = 149, dee 0 + from 02-12 = 140 -> 140
+  // (bob and eve spent no time in it).
+  CHECK(t[at(stage::potential)].persons == 3);
+  CHECK(t[at(stage::potential)].median_days == Approx(140.0).epsilon(1e-6));
+  CHECK(t[at(stage::new_customer)].persons == 4);
+  CHECK(t[at(stage::new_customer)].median_days == Approx(30.0));
+  CHECK(t[at(stage::loyal)].median_days == Approx(52.0));
+}
+
+TEST_CASE("report: --at an earlier day replays only the events up to it", "[report]") {
+  // As of 01-31: ann, bob, eve new; nothing after 01-31 replayed.
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 1, 31));
+  const replay_report& rep = r.report;
+  CHECK(rep.as_of == date(2024, 1, 31));
+  CHECK(rep.rows.accepted == 7);  // lines 2-8
+  CHECK(rep.rows.duplicate == 1);
+  CHECK(rep.rows.after_at == 5);  // lines 10, 11, 12, 14, 15 (13 is bad whatever its date)
+  CHECK(rep.persons == 3);
+  CHECK(rep.stages[at(stage::new_customer)] == 3);
+  CHECK(rep.roles[static_cast<std::size_t>(role::buyer)] == 3);
+  CHECK(r.eng.clock() == boost::posix_time::ptime(date(2024, 2, 1)) - boost::posix_time::microseconds(1));
+}
+
+TEST_CASE("report: strict mode stops at the first bad row and keeps what came before", "[report]") {
+  const bool parallel = GENERATE(true, false);
+  engine eng(sixty_day_lapse());
+  report_collector collector(eng);
+  auto reader = event_csv_reader::from_string(log_csv, "log.csv");
+  replay_options o;
+  o.strict = true;
+  o.parallel_read = parallel;
+  o.batch_rows = parallel ? 3 : 4096;
+  const replay_counts c = replay_csv(reader, eng, o);
+  CHECK(c.stopped);
+  CHECK(c.rows == 12);  // up to line 13
+  CHECK(c.accepted == 10);
+  CHECK(c.duplicate == 1);
+  CHECK(c.rejected == 1);
+  CHECK(eng.known_persons() == 5);
+}
+
+TEST_CASE("report: the default as-of day is the latest event's", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), std::nullopt);
+  CHECK(r.report.as_of == date(2024, 7, 5));
+  CHECK(r.report.rows.after_at == 0);
+  CHECK(r.report.rows.accepted == 12);
+  CHECK_FALSE(r.report.as_of_given);
+}
+
+TEST_CASE("report: profiles CSV, columns and roles", "[report]") {
+  constexpr const char* csv =
+      "time,person,event,amount,id,ref\n"
+      "2024-03-01T10:00,zed,post,,z1,\n"
+      "2024-03-01T10:05,zed,review,,z2,\n"
+      "2024-03-01T10:10,zed,purchase,25.00,z3,\n"
+      "2024-03-01T11:00,amy,view,,m1,\n"
+      "2024-03-02,\"o,dd\",purchase,5.00,q1,\n"
+      "2024-03-02,\"o,dd\",refund,,q2,q1\n";
+  replayed r(csv, policy{}, std::nullopt);
+  std::ostringstream out;
+  write_profiles_csv(out, r.eng);
+  const std::string text = out.str();
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+    lines.push_back(text.substr(at, nl - at));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].rfind("person,stage,roles,primary_role,purchases,", 0) == 0);
+  CHECK(lines[1].rfind("zed,new,creator;critic;buyer,creator,1,", 0) == 0);
+  CHECK(lines[2].rfind("amy,potential,spectator,spectator,0,", 0) == 0);
+  CHECK(lines[3].rfind("\"o,dd\",potential,buyer,buyer,0,0,1,0.00,", 0) == 0);
+
+  // The file reads back as CSV with one field per header column.
+  const auto columns = std::count(lines[0].begin(), lines[0].end(), ',');
+  CHECK(std::count(lines[1].begin(), lines[1].end(), ',') == columns);
+}
+
+TEST_CASE("report: transitions CSV, JSON, DOT and text", "[report]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  std::ostringstream out;
+  const auto all = r.eng.all_history();
+  write_transitions_csv(out, r.eng, all);
+  const std::string tcsv = out.str();
+  CHECK(tcsv.rfind("time,person,change,from,to,role,cause,reason\n", 0) == 0);
+  CHECK(static_cast<std::size_t>(std::count(tcsv.begin(), tcsv.end(), '\n')) >= all.size() + 1);
+  CHECK(tcsv.find("2024-02-12T00:00:00Z,dee,stage,new,potential,,correction,") != std::string::npos);
+  CHECK(tcsv.find("2024-04-01T00:00:00Z,ann,stage,loyal,passive,,time,lapse: last purchase 60 days ago (>= 60)") !=
+        std::string::npos);
+
+  const std::string json = render_json(r.report);
+  CHECK(json.find("\"persons\": 5,") != std::string::npos);
+  CHECK(json.find("\"as_of\": \"2024-06-30\"") != std::string::npos);
+  CHECK(json.find("\"stages\": {\"potential\": 2, \"new\": 0, \"passive\": 3, \"deal_hunter\": 0, \"loyal\": 0}") !=
+        std::string::npos);
+  CHECK(json.find("\"not_passive\": [2, 2, 0, null, null]") != std::string::npos);
+  CHECK(json.find("\"lapse_days\": \"60\"") != std::string::npos);
+  CHECK(std::count(json.begin(), json.end(), '{') == std::count(json.begin(), json.end(), '}'));
+  CHECK(std::count(json.begin(), json.end(), '[') == std::count(json.begin(), json.end(), ']'));
+
+  const std::string dot = render_dot(r.report);
+  CHECK(dot.rfind("digraph lifecycle {", 0) == 0);
+  CHECK(dot.find("\"potential\" -> \"new\" [label=\"4\"") != std::string::npos);
+  CHECK(dot.find("\"new\" -> \"potential\" [label=\"1 (correction)\", style=dashed") != std::string::npos);
+  CHECK(dot.find("\"passive\" [label=\"passive\\n3\"") != std::string::npos);
+  CHECK(dot.find("\"loyal\" -> \"new\"") == std::string::npos);
+
+  const std::string text = render_text(r.report);
+  for (const char* section : {"Rows", "Persons: 5", "Stages (as of 2024-06-30)", "Roles (as of 2024-06-30",
+                              "Transitions: 10 stage changes (4 on events, 5 on time, 1 by correction)",
+                              "Conversion (user -> customer)", "overall: 4 of 5 persons became customers (80.0%)",
+                              "Retention of first-purchase cohorts", "Days in each stage (medians)", "Time",
+                              "policy: lapse_days = 60 (other keys at their defaults)"})
+    CHECK(text.find(section) != std::string::npos);
+  CHECK(text.find("    2024-02        2          1   50.0%") != std::string::npos);
+  CHECK(text.find("  2024-01          3     66.7%     66.7%      0.0%          -           -") != std::string::npos);
+  CHECK(text.find("unknown_kind     1          13  unknown event kind 'purchse'") != std::string::npos);
+}
+
+TEST_CASE("report: an empty log", "[report]") {
+  replayed r("time,person,event\n", policy{}, std::nullopt);
+  CHECK(r.report.persons == 0);
+  CHECK(r.report.as_of.is_special());
+  CHECK_NOTHROW(render_text(r.report));
+  CHECK(render_json(r.report).find("\"as_of\": null") != std::string::npos);
+  CHECK_NOTHROW(render_dot(r.report));
+}
+
+TEST_CASE("report: replay needs the replay clock", "[report]") {
+  policy host;
+  host.clock = clock_mode::host;
+  engine eng(host);
+  auto reader = event_csv_reader::from_string("time,person,event\n2024-01-01,a,visit\n", "x.csv");
+  CHECK_THROWS_AS(replay_csv(reader, eng), error);
+}

@@ -1,0 +1,431 @@
+// Tests for lifecycle/scenario.hpp: the parser (structure, every class of
+// malformed script with its file:line, hostile bytes), the runner (results,
+// failures with history, rejections) and the report.
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <lifecycle/error.hpp>
+#include <lifecycle/scenario.hpp>
+
+using namespace lifecycle;
+using namespace std::string_literals;
+
+namespace {
+
+/// The error parse_scenarios throws for \p text, or a failed test.
+error parse_error_of(std::string_view text, std::string_view file = "t.scn") {
+  try {
+    parse_scenarios(text, file);
+  } catch (const error& e) {
+    return e;
+  }
+  FAIL("no error for:\n" << text);
+  throw;  // unreachable: FAIL throws
+}
+
+scenario_result run_one(std::string_view text) {
+  const scenario_script s = parse_scenarios(text, "t.scn");
+  REQUIRE(s.scenarios.size() == 1);
+  return run(s.scenarios.front());
+}
+
+const std::string deal_hunter_story =
+    "scenario coupons make a deal hunter\n"
+    "2024-01-01 nazi purchase amount=10 coupon id=o2\n"
+    "2024-01-20 nazi purchase amount=12 coupon id=o3\n"
+    "advance 2024-02-15\n"
+    "expect nazi stage deal_hunter\n"
+    "expect nazi path potential,new,deal_hunter\n";
+
+}  // namespace
+
+TEST_CASE("scenario parser: statements, lines and policy") {
+  const scenario_script s = parse_scenarios(
+      "# a comment\n"
+      "\n"
+      "scenario first   story  # comment\n"
+      "policy lapse_days=60 loyal_requires_follow=false\n"
+      "2024-01-01T10:30 mom purchase amount=9.90 coupon id=p1 target=kid\n"
+      "2024-01-02 mom refund ref=p1\n"
+      "2024-01-03 kid feedback score=7\n"
+      "advance 2024-02-01\n"
+      "expect mom stage potential\n"
+      "expect kid stage unknown\n"
+      "expect mom roles buyer,spectator\n"
+      "expect mom primary none\n"
+      "expect mom path potential,new,potential\n"
+      "expect count buyer 1\n"
+      "expect count loyal 0\n"
+      "2024-01-04 mom visit\n"
+      "expect duplicate\n"
+      "scenario second\n",
+      "story.scn");
+  REQUIRE(s.file == "story.scn");
+  REQUIRE(s.scenarios.size() == 2);
+  const scenario& first = s.scenarios[0];
+  CHECK(first.title == "first story");
+  CHECK(first.file == "story.scn");
+  CHECK(first.line == 3);
+  CHECK(first.rules.lapse_days == 60);
+  CHECK_FALSE(first.rules.loyal_requires_follow);
+  REQUIRE(first.statements.size() == 13);
+
+  const auto& buy = std::get<script_event>(first.statements[0].step);
+  CHECK(first.statements[0].line == 5);
+  CHECK(first.statements[0].text == "2024-01-01T10:30 mom purchase amount=9.90 coupon id=p1 target=kid");
+  CHECK(buy.time == boost::posix_time::ptime(boost::gregorian::date(2024, 1, 1),
+                                             boost::posix_time::hours(10) + boost::posix_time::minutes(30)));
+  CHECK(buy.person == "mom");
+  CHECK(buy.kind == event_kind::purchase);
+  CHECK(buy.amount == money{990});
+  CHECK(buy.coupon);
+  CHECK(buy.id == "p1");
+  CHECK(buy.target == "kid");
+  const event e = buy.to_event();
+  CHECK(e.person == "mom");
+  CHECK(e.target == "kid");
+  CHECK(e.amount == money{990});
+
+  CHECK(std::get<script_event>(first.statements[1].step).ref == "p1");
+  CHECK(std::get<script_event>(first.statements[2].step).score == 7);
+  CHECK(std::get<script_advance>(first.statements[3].step).to ==
+        boost::posix_time::ptime(boost::gregorian::date(2024, 2, 1)));
+  CHECK(std::get<expect_stage>(first.statements[4].step).value == stage::potential);
+  CHECK_FALSE(std::get<expect_stage>(first.statements[5].step).value.has_value());
+  CHECK(std::get<expect_roles>(first.statements[6].step).value == role_set{role::buyer, role::spectator});
+  CHECK_FALSE(std::get<expect_primary>(first.statements[7].step).value.has_value());
+  CHECK(std::get<expect_path>(first.statements[8].step).value ==
+        std::vector<stage>{stage::potential, stage::new_customer, stage::potential});
+  const auto& count = std::get<expect_count>(first.statements[9].step);
+  CHECK(std::get<role>(count.of) == role::buyer);
+  CHECK(count.value == 1);
+  CHECK(std::get<stage>(std::get<expect_count>(first.statements[10].step).of) == stage::loyal);
+  CHECK(std::get<expect_outcome>(first.statements[12].step).value == ingest_status::duplicate);
+
+  CHECK(s.scenarios[1].title == "second");
+  CHECK(s.scenarios[1].statements.empty());
+  CHECK(s.scenarios[1].rules == policy{});  // each scenario starts from the defaults
+}
+
+TEST_CASE("scenario parser: every malformed script names its file and line") {
+  struct bad_case {
+    const char* what;
+    std::string text;
+    int line;
+    const char* message;  // part of the message
+  };
+  const std::string head = "scenario s\n2024-01-01 a purchase amount=1 id=p1\n";  // lines 1-2
+  const bad_case cases[] = {
+      {"unknown statement", head + "expcet a stage new\n", 3, "unknown statement 'expcet'"},
+      {"statement before any scenario", "2024-01-01 a visit\n", 1, "before the first `scenario` line"},
+      {"scenario without a title", "scenario\n", 1, "`scenario` needs a title"},
+      {"bad date", head + "2024-02-30 a visit\n", 3, "bad time '2024-02-30'"},
+      {"bad time of day", head + "2024-01-01T24:00 a visit\n", 3, "bad time"},
+      {"sloppy time", head + "2024-1-1 a visit\n", 3, "bad time"},
+      {"time with a space", head + "2024-01-01 10:00 a visit\n", 3, "e.g. 2024-01-01T10:00"},
+      {"year before 1400", head + "1399-12-31 a visit\n", 3, "bad time"},
+      {"bad advance", head + "advance soon\n", 3, "bad time 'soon'"},
+      {"advance without time", head + "advance\n", 3, "`advance` needs one time"},
+      {"unknown kind", head + "2024-01-01 a buy\n", 3, "unknown event kind 'buy'"},
+      {"missing person", head + "2024-01-01 purchase amount=1\n", 3, "needs a person before its kind"},
+      {"missing kind", head + "2024-01-01 a\n", 3, "needs a person and a kind"},
+      {"unknown field", head + "2024-01-01 a purchase price=1\n", 3, "unknown field 'price=1'"},
+      {"field given twice", head + "2024-01-01 a purchase id=x id=y\n", 3, "`id=` given twice"},
+      {"empty field value", head + "2024-01-01 a purchase id=\n", 3, "`id=` needs a value"},
+      {"bad amount", head + "2024-01-01 a purchase amount=1.234\n", 3, "bad amount '1.234'"},
+      {"bad score", head + "2024-01-01 a feedback score=high\n", 3, "bad score 'high'"},
+      {"unknown stage", head + "expect a stage vip\n", 3, "unknown stage 'vip'"},
+      {"unknown stage in a path", head + "expect a path potential,,new\n", 3, "unknown stage ''"},
+      {"unknown role", head + "expect a roles buyer,lurker\n", 3, "unknown role 'lurker'"},
+      {"unknown primary role", head + "expect a primary boss\n", 3, "unknown role 'boss'"},
+      {"unknown count name", head + "expect count vips 1\n", 3, "unknown stage or role 'vips'"},
+      {"bad count", head + "expect count loyal many\n", 3, "bad count 'many'"},
+      {"negative count", head + "expect count loyal -1\n", 3, "bad count '-1'"},
+      {"expect without a form", head + "expect a\n", 3, "expect needs one of"},
+      {"expect with an unknown aspect", head + "expect a mood happy\n", 3, "expect needs one of"},
+      {"unknown policy key", "scenario s\npolicy lapse=60\n", 2, "unknown policy key 'lapse'"},
+      {"policy without pairs", "scenario s\npolicy\n", 2, "`policy` needs key=value pairs"},
+      {"policy not key=value", "scenario s\npolicy lapse_days\n", 2, "is not key=value"},
+      {"bad policy value", "scenario s\npolicy lapse_days=-3\n", 2, "lapse_days must be between 1 and 36500"},
+      {"policy value that does not parse", "scenario s\npolicy new_days=ten\n", 2, "new_days must be an integer"},
+      {"bad clock mode", "scenario s\npolicy clock=wall\n", 2, "must be replay or host"},
+      {"policy after an event", head + "policy lapse_days=60\n", 3, "`policy` must come before"},
+      {"policy after an advance", "scenario s\nadvance 2024-01-01\npolicy new_days=5\n", 3,
+       "`policy` must come before"},
+      {"person never seen", head + "expect bob stage new\n", 3, "expectation about 'bob'"},
+      {"person seen later only", "scenario s\nexpect a stage new\n2024-01-01 a visit\n", 2,
+       "expectation about 'a'"},
+      {"person of another scenario", head + "scenario t\nexpect a stage new\n", 4, "expectation about 'a'"},
+      {"expect rejected after an expectation", head + "expect a stage new\nexpect rejected\n", 4,
+       "`expect rejected` must come right after an event line"},
+      {"expect rejected first", "scenario s\nexpect rejected\n", 2, "must come right after an event line"},
+      {"empty file", "", 1, "no scenario in the file"},
+      {"only comments", "# nothing\n\n   \n", 1, "no scenario in the file"},
+  };
+  for (const bad_case& c : cases) {
+    INFO(c.what << ":\n" << c.text);
+    const error e = parse_error_of(c.text);
+    CHECK(e.code() == errc::parse_error);
+    CHECK(e.file() == "t.scn");
+    CHECK(e.line() == c.line);
+    CHECK_THAT(e.what(), Catch::Contains(c.message));
+    CHECK_THAT(e.what(), Catch::StartsWith("t.scn:" + std::to_string(c.line) + ": error: "));
+  }
+}
+
+TEST_CASE("scenario parser: hostile bytes are malformed, never a crash") {
+  SECTION("NUL") {
+    const error e = parse_error_of("scenario s\n2024-01-01 a\0b visit\n"s);
+    CHECK(e.line() == 2);
+    CHECK_THAT(e.what(), Catch::Contains("control character 0x00 at column 13"));
+  }
+  SECTION("NUL in a comment") {
+    CHECK(parse_error_of("scenario s # \0\n"s).line() == 1);
+  }
+  SECTION("a lone carriage return inside a line") {
+    CHECK_THAT(parse_error_of("scenario s\r2024-01-01 a visit\n").what(),
+               Catch::Contains("control character 0x0d"));
+  }
+  SECTION("invalid UTF-8") {
+    for (const std::string bad : {"\xff"s, "\xc3"s, "\xc0\xaf"s, "\xed\xa0\x80"s, "\xf4\x90\x80\x80"s,
+                                  "\xe2\x82"s, "\x80"s}) {
+      const error e = parse_error_of("scenario s\n2024-01-01 a" + bad + " visit\n");
+      CHECK(e.line() == 2);
+      CHECK_THAT(e.what(), Catch::Contains("invalid UTF-8"));
+    }
+  }
+  SECTION("valid UTF-8 names and titles are fine") {
+    const scenario_script s = parse_scenarios(
+        "scenario والدین برای کودک می‌خرند 家长买单\n2024-01-01 مادر purchase amount=5 id=p1\n"
+        "expect مادر stage new\n",
+        "t.scn");
+    CHECK(s.scenarios[0].title == "والدین برای کودک می‌خرند 家长买单");
+    CHECK(run(s).passed());
+  }
+  SECTION("a long line") {
+    const std::string name(100'000, 'x');
+    const error e = parse_error_of("scenario s\n2024-01-01 " + name + " visit\n");
+    CHECK(e.line() == 2);
+    CHECK_THAT(e.what(), Catch::Contains("the limit is 4096"));
+    // A line at the limit is fine.
+    const std::string at_limit = "scenario " + std::string(max_script_line - 9, 't');
+    REQUIRE(at_limit.size() == max_script_line);
+    CHECK(parse_scenarios(at_limit, "t.scn").scenarios.size() == 1);
+  }
+  SECTION("long tokens are cut short in messages") {
+    const error e = parse_error_of("scenario s\n2024-01-01 a " + std::string(1000, 'k') + "\n");
+    CHECK(std::string_view(e.what()).size() < 400);
+  }
+  SECTION("empty and blank") {
+    CHECK(parse_error_of("").line() == 1);
+    CHECK(parse_error_of("\n\n\n").line() == 1);
+    CHECK(parse_error_of("\xEF\xBB\xBF").line() == 1);
+  }
+  SECTION("CRLF line ends and a byte order mark") {
+    const scenario_script s = parse_scenarios(
+        "\xEF\xBB\xBFscenario crlf\r\n2024-01-01 a visit\r\nexpect a stage potential\r\n\r\n", "t.scn");
+    REQUIRE(s.scenarios.size() == 1);
+    CHECK(s.scenarios[0].title == "crlf");
+    CHECK(s.scenarios[0].statements[1].line == 3);
+    CHECK(run(s).passed());
+  }
+  SECTION("no newline at the end") {
+    CHECK(parse_scenarios("scenario s\n2024-01-01 a visit", "t.scn").scenarios[0].statements.size() == 1);
+  }
+}
+
+TEST_CASE("scenario parser: random bytes and mutated scripts only ever throw lifecycle::error") {
+  const std::uint32_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  const std::string alphabet = "scenario policy advance expect count stage roles path primary rejected "
+                               "2024-01-01T10:00 # = , . - purchase coupon id= ref= target= amount= \n\r\t";
+  for (int i = 0; i < 300; ++i) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 400);
+    for (int k = 0; k < n; ++k)
+      text += (rng() % 3 == 0) ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
+    try {
+      run(parse_scenarios(text, "fuzz.scn"));
+    } catch (const error& e) {
+      CHECK(e.code() == errc::parse_error);
+      CHECK(e.line() >= 1);
+    }
+  }
+  // Mutations of a real script: drop, duplicate or garble one byte at a time.
+  for (int i = 0; i < 300; ++i) {
+    std::string text = deal_hunter_story;
+    const std::size_t at = rng() % text.size();
+    switch (rng() % 3) {
+      case 0: text.erase(at, 1); break;
+      case 1: text.insert(at, 1, text[at]); break;
+      default: text[at] = static_cast<char>(rng() % 256); break;
+    }
+    try {
+      run(parse_scenarios(text, "fuzz.scn"));
+    } catch (const error& e) {
+      CHECK(e.code() == errc::parse_error);
+    }
+  }
+}
+
+TEST_CASE("scenario runner: a passing story") {
+  const scenario_result r = run_one(deal_hunter_story);
+  CHECK(r.title == "coupons make a deal hunter");
+  CHECK(r.file == "t.scn");
+  CHECK(r.line == 1);
+  CHECK(r.passed());
+  REQUIRE(r.checks.size() == 2);
+  CHECK(r.checks[0].line == 5);
+  CHECK(r.checks[0].statement == "expect nazi stage deal_hunter");
+  CHECK(r.checks[0].expected == "deal_hunter");
+  CHECK(r.checks[0].actual == "deal_hunter");
+  CHECK(r.checks[0].person == "nazi");
+  CHECK(r.checks[0].history.empty());  // kept for failures only
+  CHECK(r.checks[1].actual == "potential,new,deal_hunter");
+}
+
+TEST_CASE("scenario runner: a failed expectation carries expected, actual and the history") {
+  const scenario_result r = run_one(deal_hunter_story + "expect nazi stage loyal\nexpect count loyal 1\n");
+  CHECK_FALSE(r.passed());
+  CHECK(r.failures() == 2);
+  const check_result& c = r.checks[2];
+  CHECK_FALSE(c.passed);
+  CHECK(c.line == 7);
+  CHECK(c.expected == "loyal");
+  CHECK(c.actual == "deal_hunter");
+  CHECK(c.person == "nazi");
+  REQUIRE(c.history.size() == 3);  // stage to new, +buyer, stage to deal_hunter
+  CHECK(c.history[0].what == change::stage);
+  CHECK(c.history[0].to == stage::new_customer);
+  CHECK(c.history[2].to == stage::deal_hunter);
+  CHECK(c.history[2].cause == cause::time);
+  const check_result& n = r.checks[3];
+  CHECK(n.expected == "1");
+  CHECK(n.actual == "0");
+  CHECK(n.person.empty());
+  CHECK(n.history.empty());
+
+  const std::string text = format_check(c, 2);
+  CHECK_THAT(text, Catch::StartsWith("  t.scn:7: expect nazi stage loyal\n"));
+  CHECK_THAT(text, Catch::Contains("    expected: loyal\n    got:      deal_hunter\n    history of nazi:\n"));
+  CHECK_THAT(text, Catch::Contains("stage new -> deal_hunter (time): deal hunter: 2 of 2 purchases"));
+
+  script_result all;
+  all.scenarios.push_back(r);
+  all.scenarios.push_back(run_one(deal_hunter_story));
+  CHECK(all.failed_scenarios() == 1);
+  CHECK_FALSE(all.passed());
+  const std::string report = format_report(all);
+  CHECK_THAT(report, Catch::StartsWith("FAIL  t.scn:1  coupons make a deal hunter\n  t.scn:7: expect nazi stage loyal\n"));
+  CHECK_THAT(report, Catch::Contains("pass  t.scn:1  coupons make a deal hunter\n"));
+  CHECK_THAT(format_report(all, report_detail::quiet), !Catch::Contains("pass"));
+}
+
+TEST_CASE("scenario runner: rejected events") {
+  SECTION("a rejection with `expect rejected` after it passes") {
+    const scenario_result r = run_one("scenario s\n2024-01-01 a purchase amount=-1\nexpect rejected\n"
+                                      "expect a stage unknown\n");
+    CHECK(r.passed());
+    REQUIRE(r.checks.size() == 2);
+    CHECK(r.checks[0].actual == "rejected: a purchase amount is negative");
+  }
+  SECTION("a rejection with nothing after it fails at the event line") {
+    const scenario_result r = run_one("scenario s\n2024-01-01 a visit\n2024-01-02 a refund\n"
+                                      "expect a stage potential\n");
+    CHECK(r.failures() == 1);
+    const check_result& c = r.checks[0];
+    CHECK(c.line == 3);
+    CHECK(c.statement == "2024-01-02 a refund");
+    CHECK_THAT(c.expected, Catch::StartsWith("accepted"));
+    CHECK(c.actual == "rejected: a refund must name the purchase it cancels (ref)");
+    CHECK(c.person == "a");
+    CHECK(r.checks[1].passed);
+  }
+  SECTION("`expect rejected` after an accepted event is a failed expectation") {
+    const scenario_result r = run_one("scenario s\n2024-01-01 a visit\nexpect rejected\n");
+    REQUIRE(r.checks.size() == 1);
+    CHECK_FALSE(r.checks[0].passed);
+    CHECK(r.checks[0].expected == "rejected");
+    CHECK(r.checks[0].actual == "accepted");
+  }
+  SECTION("`expect duplicate` and `expect accepted`") {
+    const scenario_result r = run_one("scenario s\n2024-01-01 a visit id=v\nexpect accepted\n"
+                                      "2024-01-01 a visit id=v\nexpect duplicate\n"
+                                      "2024-01-01 a visit id=v\nexpect accepted\n");
+    REQUIRE(r.checks.size() == 3);
+    CHECK(r.checks[0].passed);
+    CHECK(r.checks[1].passed);
+    CHECK_FALSE(r.checks[2].passed);
+    CHECK(r.checks[2].actual == "duplicate");
+  }
+  SECTION("host clock: a far-future event") {
+    const scenario_result r = run_one("scenario s\npolicy clock=host\nadvance 2024-01-01\n"
+                                      "2034-01-01 a visit\nexpect rejected\nexpect a stage unknown\n");
+    CHECK(r.passed());
+    CHECK(r.checks[0].actual == "rejected: the event is dated more than max_skew ahead of the clock");
+  }
+}
+
+TEST_CASE("scenario runner: hand-built scenarios") {
+  SECTION("an outcome expectation with no event before it fails instead of crashing") {
+    scenario s;
+    s.title = "hand-built";
+    s.statements.push_back({1, "expect rejected", expect_outcome{ingest_status::rejected}});
+    const scenario_result r = run(s);
+    REQUIRE(r.checks.size() == 1);
+    CHECK_FALSE(r.checks[0].passed);
+    CHECK(r.checks[0].actual == "no event line before");
+  }
+  SECTION("expectations about persons the engine never saw") {
+    scenario s;
+    s.statements.push_back({1, "expect x stage potential", expect_stage{"x", stage::potential}});
+    s.statements.push_back({2, "expect x roles none", expect_roles{"x", {}}});
+    s.statements.push_back({3, "expect x path none", expect_path{"x", {}}});
+    const scenario_result r = run(s);
+    REQUIRE(r.checks.size() == 3);
+    CHECK_FALSE(r.checks[0].passed);
+    CHECK(r.checks[0].actual == "unknown");
+    CHECK(r.checks[1].passed);
+    CHECK(r.checks[2].passed);
+  }
+  SECTION("invalid rules throw") {
+    scenario s;
+    s.rules.new_days = 0;
+    CHECK_THROWS_AS(run(s), error);
+  }
+}
+
+TEST_CASE("scenario files: load_scenarios and run_file") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "lifecycle_scenario_test";
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path good = dir / "good.scn", bad = dir / "bad.scn";
+  std::ofstream(good, std::ios::binary) << deal_hunter_story;
+  std::ofstream(bad, std::ios::binary) << "scenario s\n2024-01-01 a dance\n";
+
+  const script_result r = run_file(good);
+  REQUIRE(r.scenarios.size() == 1);
+  CHECK(r.passed());
+  CHECK(r.scenarios[0].file == good.string());
+
+  try {
+    load_scenarios(bad);
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK(e.file() == bad.string());
+    CHECK(e.line() == 2);
+    CHECK_THAT(e.what(), Catch::StartsWith(bad.string() + ":2: error: unknown event kind 'dance'"));
+  }
+  CHECK_THROWS_AS(load_scenarios(dir / "missing.scn"), error);
+  CHECK_THROWS_WITH(load_scenarios(dir), Catch::Contains("is a directory"));
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,63 @@
+# Runs `lifecycle scenario SCRIPT` and checks it against the script's header:
+#
+#   # expect-exit: 2
+#   # expect-stderr: bad/unknown_kind.scn:4: error: unknown event kind
+#   # expect-stdout: got:      deal_hunter
+#
+# expect-exit is required (except in an empty file, which must exit 2); every expect-stdout / expect-stderr line must occur
+# in that stream as written (a plain substring, not a pattern).
+# Usage: cmake -DCLI=<lifecycle> -DSCRIPT=<file.scn> [-DEXTRA=<more.scn>] -P expect_exit.cmake
+# (EXTRA files are run after SCRIPT in the same command; SCRIPT's header still decides.)
+
+if(NOT CLI OR NOT SCRIPT)
+  message(FATAL_ERROR "usage: cmake -DCLI=<lifecycle> -DSCRIPT=<file.scn> -P expect_exit.cmake")
+endif()
+
+file(STRINGS ${SCRIPT} header REGEX "^# expect-(exit|stdout|stderr): ")
+set(want_exit "")
+set(want_stdout "")
+set(want_stderr "")
+foreach(line IN LISTS header)
+  if(line MATCHES "^# expect-exit: ([0-9]+)")
+    set(want_exit ${CMAKE_MATCH_1})
+  elseif(line MATCHES "^# expect-stdout: (.*)$")
+    list(APPEND want_stdout "${CMAKE_MATCH_1}")
+  elseif(line MATCHES "^# expect-stderr: (.*)$")
+    list(APPEND want_stderr "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+if(want_exit STREQUAL "")
+  # Only a file with no header at all may go without one: an empty file, which
+  # holds no scenario and so is malformed.
+  file(SIZE ${SCRIPT} size)
+  if(NOT size EQUAL 0)
+    message(FATAL_ERROR "${SCRIPT}: no '# expect-exit: N' line in its header")
+  endif()
+  set(want_exit 2)
+  list(APPEND want_stderr "${SCRIPT}:1: error: no scenario in the file")
+endif()
+
+execute_process(COMMAND ${CLI} scenario ${SCRIPT} ${EXTRA}
+  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}")
+message("${err}")
+
+set(problems "")
+if(NOT code STREQUAL want_exit)
+  string(APPEND problems "exit status ${code}, expected ${want_exit}\n")
+endif()
+foreach(text IN LISTS want_stdout)
+  string(FIND "${out}" "${text}" at)
+  if(at EQUAL -1)
+    string(APPEND problems "stdout lacks: ${text}\n")
+  endif()
+endforeach()
+foreach(text IN LISTS want_stderr)
+  string(FIND "${err}" "${text}" at)
+  if(at EQUAL -1)
+    string(APPEND problems "stderr lacks: ${text}\n")
+  endif()
+endforeach()
+if(problems)
+  message(FATAL_ERROR "${SCRIPT}:\n${problems}")
+endif()
