@@ -235,8 +235,6 @@ struct engine::impl {
         return duplicate(p);
     }
     const std::uint64_t ref_hash = e.kind == event_kind::refund ? id_hash(e.ref) : 0;
-    if (ref_hash != 0 && repeats_money_event(purchases_of(persons[p.value]), e.kind, 0, ref_hash))
-      return duplicate(p);  // a second refund of one purchase
 
     if (params.host_clock) {
       // check_clock has passed: the host's clock does not move with events.

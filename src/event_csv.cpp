@@ -267,10 +267,12 @@ struct event_csv_reader::impl {
   std::FILE* file = nullptr;
   bool own_file = false;
 
-  // Two buffers, used in turn: a refill copies the unread tail into the other
-  // one, so the rows of the previous batch stay where they are (double
-  // buffering lets one thread ingest a batch while another reads the next).
-  std::array<std::unique_ptr<char[]>, 2> bufs;
+  // Buffers used in turn: a refill copies the unread tail into the next one,
+  // so the rows of the batches before stay where they are (one thread may
+  // ingest batches while another reads ahead). A call switches buffers at
+  // most once, before its first row, so a buffer is reused no sooner than
+  // `batches_kept` calls later.
+  std::array<std::unique_ptr<char[]>, event_csv_reader::batches_kept> bufs;
   int cur = 0;
   bool flipped = false;          // this call has switched buffers already
   std::size_t cap = 0;
@@ -289,7 +291,7 @@ struct event_csv_reader::impl {
   std::uint64_t breaks = 0;      // line breaks the last record consumed
   const char* why = "";          // the last scan's reason when bad
 
-  std::array<std::vector<csv_row>, 2> rows;  // used in turn, call by call
+  std::array<std::vector<csv_row>, event_csv_reader::batches_kept> rows;  // used in turn, call by call
   int parity = 0;
 
   ~impl() {
@@ -312,10 +314,11 @@ struct event_csv_reader::impl {
     if (!flipped) {
       // The first refill of a call moves to the other buffer; the current one
       // may hold the rows of the batch before.
-      auto& other = bufs[static_cast<std::size_t>(1 - cur)];
+      const int following = (cur + 1) % static_cast<int>(bufs.size());
+      auto& other = bufs[static_cast<std::size_t>(following)];
       if (!other) other.reset(new char[cap]);
       std::memcpy(other.get(), base() + pos, tail);
-      cur = 1 - cur;
+      cur = following;
       flipped = true;
     } else if (pos > 0) {
       std::memmove(base(), base() + pos, tail);  // no row of this call lives here yet
@@ -557,7 +560,7 @@ struct event_csv_reader::impl {
   // Reads up to `max` rows into `rows`.
   std::span<const csv_row> batch(std::size_t max) {
     if (max == 0) max = 1;
-    parity = 1 - parity;
+    parity = (parity + 1) % static_cast<int>(rows.size());
     flipped = false;
     std::vector<csv_row>& out = rows[static_cast<std::size_t>(parity)];
     if (out.size() < max) out.resize(max);
@@ -643,7 +646,7 @@ struct event_csv_reader::impl {
     for (;;) {
       // Blank lines before the header are skipped like anywhere else.
       if (pos == end && !refill()) throw error(errc::parse_error, "empty file: no header row", name, static_cast<int>(line));
-      fields.resize(64);
+      fields.resize(4096);  // columns a header may have
       char* p = base() + pos;
       char* next = nullptr;
       const scan_status st = scan(p, base() + end, at_eof, next);

@@ -66,7 +66,7 @@ apply_result person_state::apply(const event& e, const policy& p, boost::posix_t
   }
   const std::uint64_t purchase_hash = e.kind == event_kind::purchase && !e.id.empty() ? id_hash(e.id) : 0;
   const std::uint64_t ref_hash = e.kind == event_kind::refund ? id_hash(e.ref) : 0;
-  if (repeats_money_event(purchases_, e.kind, purchase_hash, ref_hash)) {
+  if (repeats_purchase(purchases_, e.kind, purchase_hash)) {
     result.status = apply_status::duplicate;  // settled before the clock moves: nothing changes
     return result;
   }

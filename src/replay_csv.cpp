@@ -146,12 +146,14 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
       if (stopped) break;
     }
   } else {
-    // A reader thread parses batch i+1 while this thread ingests batch i. The
-    // reader keeps a batch valid until its second next call, so before asking
-    // for batch i the reader waits until batch i-2 is done with.
+    // A reader thread parses ahead while this thread ingests. The reader keeps
+    // `batches_kept` batches valid, so before asking for batch i the reader
+    // thread waits until batch i - batches_kept is done with. Reading a few
+    // batches ahead absorbs the scheduling hiccups of a busy machine.
+    constexpr std::uint64_t ahead = event_csv_reader::batches_kept - 1;
     std::mutex m;
     std::condition_variable cv;
-    std::array<std::pair<std::span<const csv_row>, std::uint64_t>, 2> slots{};
+    std::array<std::pair<std::span<const csv_row>, std::uint64_t>, event_csv_reader::batches_kept> slots{};
     std::uint64_t produced = 0, finished = 0;
     bool end = false, stop = false;
     std::exception_ptr failure;
@@ -160,7 +162,7 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
       for (std::uint64_t i = 0;; ++i) {
         {
           std::unique_lock lock(m);
-          cv.wait(lock, [&] { return stop || finished + 1 >= i; });
+          cv.wait(lock, [&] { return stop || finished + ahead >= i; });
           if (stop) break;
         }
         std::span<const csv_row> batch;
@@ -176,7 +178,7 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
         const std::uint64_t bytes = reader.bytes_read();
         std::lock_guard lock(m);
         if (batch.empty()) break;
-        slots[i % 2] = {batch, bytes};
+        slots[i % slots.size()] = {batch, bytes};
         ++produced;
         cv.notify_all();
       }
@@ -192,7 +194,7 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
           std::unique_lock lock(m);
           cv.wait(lock, [&] { return produced > i || end; });
           if (produced <= i) break;
-          std::tie(batch, bytes) = slots[i % 2];
+          std::tie(batch, bytes) = slots[i % slots.size()];
         }
         stopped = process(batch);
         {

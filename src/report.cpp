@@ -173,6 +173,16 @@ std::string csv_field(std::string_view v) {
   return out;
 }
 
+// Whether the engine ever issued handle p (ids are dense: 0, 1, 2, ...).
+bool issued(const engine& eng, person_id p) {
+  try {
+    (void)eng.name(p);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 std::string non_default_policy(const policy& p) {
   const policy defaults;
   std::string out;
@@ -282,7 +292,10 @@ replay_report build_report(const engine& eng, const report_collector& collector,
   for (std::uint32_t i = 0; found < r.persons && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
     const person_id id{i};
     const auto pr = eng.profile_of(id);
-    if (!pr) continue;
+    if (!pr) {
+      if (!issued(eng, id)) break;  // past the last handle
+      continue;                     // interned, but no event reached them
+    }
     ++found;
     if (pr->roles.empty()) ++r.no_role;
 
@@ -672,7 +685,10 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
   std::size_t found = 0;
   for (std::uint32_t i = 0; found < known && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
     const auto p = eng.profile_of(person_id{i});
-    if (!p) continue;
+    if (!p) {
+      if (!issued(eng, person_id{i})) break;
+      continue;
+    }
     ++found;
     append_csv_field(buf, eng.name(person_id{i}));
     buf += fmt::format(",{},{},{},{},{},{},{},{},{},{},{}", to_string(p->current_stage), to_string(p->roles, ";", ""),

@@ -453,3 +453,36 @@ TEST_CASE("append_csv_field quotes only when it must, and the reader reads it ba
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].person == " two\nlines, \"q\" ");
 }
+
+TEST_CASE("a batch stays valid through the next batches_kept - 1 calls", "[event_csv]") {
+  std::string text = "time,person,event,id\n";
+  for (int i = 0; i < 5000; ++i)
+    text += "2024-01-01T10:00:00Z,\"person \"\"" + std::to_string(i) + "\"\"\",view,id" + std::to_string(i) + "\n";
+  const auto path = temp_file("kept.csv", text);
+  event_csv_options small;
+  small.max_row_bytes = 100;
+  small.block_bytes = 1000;  // a refill every few calls
+  auto reader = event_csv_reader::open(path.string(), small);
+  struct seen {
+    std::span<const csv_row> rows;
+    std::vector<std::string> persons;
+  };
+  std::vector<seen> window;
+  std::uint64_t total = 0, stale = 0;
+  for (;;) {
+    const auto b = reader.next_batch(5);
+    // Every batch still kept must read as it did when it came.
+    for (const seen& s : window)
+      for (std::size_t k = 0; k < s.rows.size(); ++k)
+        if (std::string(s.rows[k].ev.person) != s.persons[k]) ++stale;
+    if (b.empty()) break;
+    seen s{b, {}};
+    for (const csv_row& r : b) s.persons.emplace_back(r.ev.person);
+    total += b.size();
+    window.push_back(std::move(s));
+    if (window.size() > event_csv_reader::batches_kept - 1) window.erase(window.begin());
+  }
+  std::filesystem::remove(path);
+  CHECK(total == 5000);
+  CHECK(stale == 0);
+}

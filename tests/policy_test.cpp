@@ -78,7 +78,7 @@ TEST_CASE("policy: validate names the first bad field", "[policy][validate]") {
   }
 }
 
-TEST_CASE("policy: validate keeps deal_coupon_share in (0, 1]", "[policy][validate]") {
+TEST_CASE("policy: validate keeps deal_coupon_share above 0 and at most 1", "[policy][validate]") {
   for (double bad : {0.0, 1.5, -0.1, 1.0000001, std::nan(""), std::numeric_limits<double>::infinity()}) {
     INFO("share " << bad);
     policy p;

@@ -8,6 +8,7 @@
 #include <lifecycle/policy_file.hpp>
 #include <lifecycle/report.hpp>
 
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -304,4 +305,29 @@ TEST_CASE("report: replay needs the replay clock", "[report]") {
   engine eng(host);
   auto reader = event_csv_reader::from_string("time,person,event\n2024-01-01,a,visit\n", "x.csv");
   CHECK_THROWS_AS(replay_csv(reader, eng), error);
+}
+
+TEST_CASE("report: a replay of any bytes renders without crashing", "[report]") {
+  std::mt19937_64 gen(99);
+  const std::vector<std::string> pieces = {"2024-01-0", "1", "2", "T10:00", ",", ",", "\n", "\"", "purchase", "refund",
+                                           "visit", "post", "a", "b", "o1", "1.5", "-2", "true", "\r\n", "\xff", "9"};
+  for (int round = 0; round < 60; ++round) {
+    std::string text = "time,person,event,amount,coupon,id,target,ref,score\n";
+    const std::size_t n = gen() % 400;
+    for (std::size_t i = 0; i < n; ++i) text += pieces[gen() % pieces.size()];
+    engine eng;
+    report_collector collector(eng);
+    auto reader = event_csv_reader::from_string(text, "fuzz.csv");
+    replay_options o;
+    o.batch_rows = 1 + gen() % 8;
+    const replay_counts c = replay_csv(reader, eng, o);
+    CHECK(c.rows == c.accepted + c.duplicate + c.rejected + c.after_at);
+    const replay_report rep = build_report(eng, collector, c, "fuzz.csv");
+    CHECK_NOTHROW(render_text(rep));
+    CHECK_NOTHROW(render_json(rep));
+    CHECK_NOTHROW(render_dot(rep));
+    std::ostringstream out;
+    CHECK_NOTHROW(write_profiles_csv(out, eng));
+    CHECK_NOTHROW(write_transitions_csv(out, eng, eng.all_history()));
+  }
 }

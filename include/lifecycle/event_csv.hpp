@@ -111,12 +111,16 @@ class event_csv_reader {
   event_csv_reader& operator=(event_csv_reader&&) noexcept;
   ~event_csv_reader();
 
+  /// How many batches stay valid at once: the rows a call returns (and the
+  /// string views in their events) stay valid through the next
+  /// `batches_kept - 1` calls, so one thread may ingest batches while another
+  /// reads ahead.
+  static constexpr std::size_t batches_kept = 4;
+
   /// The next rows in file order, at most \p max_rows (at least 1 unless at
-  /// the end); empty once the input is exhausted. The rows and the string
-  /// views in their events stay valid until the second call after this one
-  /// (the reader keeps two buffers), so one thread may ingest a batch while
-  /// another reads the next. Throws `lifecycle::error` (errc::invalid_argument)
-  /// only if the operating system reports a read error.
+  /// the end); empty once the input is exhausted. Valid as `batches_kept`
+  /// says. Throws `lifecycle::error` (errc::invalid_argument) only if the
+  /// operating system reports a read error.
   std::span<const csv_row> next_batch(std::size_t max_rows = 4096);
 
   /// The next row, or nullptr at the end; valid as a batch of one is.

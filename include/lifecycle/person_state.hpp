@@ -69,8 +69,9 @@ class person_state {
   /// Moves the state to \p now (time-driven transitions first), then records \p e.
   /// In replay clock mode an event later than \p now moves the clock to it; in host
   /// mode one dated more than `max_skew` after \p now is rejected. Duplicate
-  /// detection covers purchase ids (and repeated refunds of one purchase); other
-  /// event ids are the caller's to deduplicate (the engine does it for you).
+  /// detection covers purchase ids (a second refund of one purchase moves no
+  /// money); other event ids are the caller's to deduplicate (the engine does it
+  /// for you). A duplicate changes nothing, not even the clock.
   apply_result apply(const event& e, const policy& p, boost::posix_time::ptime now);
 
   /// Moves the clock to \p now and returns the time-driven transitions, each at

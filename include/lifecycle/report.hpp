@@ -93,7 +93,9 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
 /// what the report needs beyond the engine's own counters: whether and when the
 /// person converted, when they first became passive, how long each finished
 /// stay in a stage lasted, and the transitions by cause. Create it before the
-/// engine's first event; it must not outlive the engine. O(1) per transition.
+/// engine's first event; it must not outlive the engine, and the engine must
+/// not be moved while it watches. O(1) per transition (plus one
+/// `profile_of` at a person's first stage change).
 class report_collector {
  public:
   explicit report_collector(engine& eng);

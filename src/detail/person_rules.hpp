@@ -81,19 +81,15 @@ std::ptrdiff_t find_purchase(const Purchases& purchases, std::uint64_t h) {
   return -1;
 }
 
-/// Whether a purchase or refund repeats one the lists already hold: a purchase
-/// id already recorded, or a refund of a purchase already refunded (or waiting).
+/// Whether a purchase repeats one the list already holds (its id is recorded).
+/// A second refund of one purchase is not a repeat: it is the person's own act
+/// and counts as activity; only its money effect is nil. That keeps the state
+/// independent of which of two refunds arrives first.
 template <class Purchases>
-bool repeats_money_event(const Purchases& purchases, event_kind kind, std::uint64_t id, std::uint64_t ref) {
-  if (kind == event_kind::purchase && id != 0) {
-    const std::ptrdiff_t i = find_purchase(purchases, id);
-    return i >= 0 && !purchases[static_cast<std::size_t>(i)].has(purchase_record::refund_waiting);
-  }
-  if (kind == event_kind::refund) {
-    const std::ptrdiff_t i = find_purchase(purchases, ref);
-    return i >= 0 && !purchases[static_cast<std::size_t>(i)].net();
-  }
-  return false;
+bool repeats_purchase(const Purchases& purchases, event_kind kind, std::uint64_t id) {
+  if (kind != event_kind::purchase || id == 0) return false;
+  const std::ptrdiff_t i = find_purchase(purchases, id);
+  return i >= 0 && !purchases[static_cast<std::size_t>(i)].has(purchase_record::refund_waiting);
 }
 
 /// Counts one activity event on its day, unless it can no longer count in any
@@ -162,7 +158,7 @@ record_outcome record_event(Purchases& purchases, Activity& activity, const even
       const std::ptrdiff_t i = find_purchase(purchases, e.ref_hash);
       if (i >= 0) {
         purchase_record& r = purchases[static_cast<std::size_t>(i)];
-        if (!r.net()) return record_outcome::duplicate;  // already refunded or waiting
+        if (!r.net()) break;  // already refunded (or its refund waits): only the activity counts
         r.flags |= purchase_record::refunded;
       } else {
         purchase_record r;
