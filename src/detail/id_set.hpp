@@ -65,28 +65,51 @@ class id_set {
   };
   static_assert(sizeof(slot) == 16);
 
-  // Drops expired entries; grows only if that did not free enough room. When
-  // the size stays, the table is refilled in place from a copy of the live
-  // entries, so a steady stream allocates only that copy.
+  // Drops expired entries; grows only if that did not free enough room. A
+  // steady stream keeps its size and is cleaned in place, allocating nothing.
   void rebuild(day_number clock_day) {
-    std::vector<slot> live;
-    live.reserve(count_);
+    std::size_t live = 0;
     for (const slot& s : slots_)
-      if (s.a != 0 && s.expires > clock_day) live.push_back(s);
+      if (s.a != 0 && s.expires > clock_day) ++live;
     std::size_t n = slots_.empty() ? 1024 : slots_.size();
-    while ((live.size() + 1) * 2 > n) n *= 2;
-    if (n != slots_.size()) {
-      std::vector<slot>(n, slot{0, 0, 0}).swap(slots_);
-    } else {
-      std::fill(slots_.begin(), slots_.end(), slot{0, 0, 0});
+    while ((live + 1) * 2 > n) n *= 2;
+    if (n == slots_.size()) {
+      compact_in_place(clock_day);
+      count_ = live;
+      return;
     }
+    std::vector<slot> old(n, slot{0, 0, 0});
+    old.swap(slots_);
+    for (const slot& s : old)
+      if (s.a != 0 && s.expires > clock_day) place(s);
+    count_ = live;
+  }
+
+  // Linear probing without tombstones: after emptying the expired slots, every
+  // entry is moved back towards its home. Walking the table once from a slot
+  // that was empty before (no probe run crosses it), each entry lands at or
+  // before where it was, in a run that is already final.
+  void compact_in_place(day_number clock_day) {
+    const std::size_t n = slots_.size();
     const std::size_t mask = n - 1;
-    for (const slot& s : live) {
-      std::size_t i = s.a & mask;
-      while (slots_[i].a != 0) i = (i + 1) & mask;
-      slots_[i] = s;
+    std::size_t gap = 0;
+    while (slots_[gap].a != 0) ++gap;  // exists: the load stays below 0.7
+    for (slot& s : slots_)
+      if (s.a != 0 && s.expires <= clock_day) s = slot{0, 0, 0};
+    for (std::size_t k = 1; k < n; ++k) {
+      const std::size_t i = (gap + k) & mask;
+      if (slots_[i].a == 0) continue;
+      const slot s = slots_[i];
+      slots_[i] = slot{0, 0, 0};
+      place(s);
     }
-    count_ = live.size();
+  }
+
+  void place(const slot& s) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = s.a & mask;
+    while (slots_[i].a != 0) i = (i + 1) & mask;
+    slots_[i] = s;
   }
 
   std::vector<slot> slots_;

@@ -1,0 +1,49 @@
+// White-box: the duplicate memory must keep every live id through its in-place
+// clean-ups and growths, and forget exactly the expired ones.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+#include <string>
+
+#include "detail/id_set.hpp"
+
+using lifecycle::detail::day_number;
+using lifecycle::detail::id_set;
+
+TEST_CASE("id set: agrees with a plain map through clean-ups and growth", "[id_set]") {
+  id_set ids;
+  std::map<std::string, day_number> model;  // id -> first day it may be forgotten
+  std::mt19937 rng(7);
+  day_number clock = 0;
+  for (int step = 0; step < 200000; ++step) {
+    if (step % 500 == 0) ++clock;
+    // Ids repeat often enough to hit live entries, expired ones and new ones.
+    const std::string id = "e" + std::to_string(rng() % 20000);
+    const day_number expires = clock + static_cast<day_number>(1 + rng() % 30);
+    const auto it = model.find(id);
+    const bool live = it != model.end() && it->second > clock;
+    const bool inserted = ids.insert(id_set::fingerprint_of(id), expires, clock);
+    // An expired id may or may not have been cleaned away yet; a live one must
+    // be recognised, and an id never seen must be new.
+    if (it == model.end()) REQUIRE(inserted);
+    else if (live) REQUIRE_FALSE(inserted);
+    if (inserted || !live) model[id] = expires;
+    else if (expires > it->second) it->second = expires;
+  }
+  std::size_t live_now = 0;
+  for (const auto& [id, expires] : model) live_now += expires > clock;
+  CHECK(ids.size() >= live_now);
+  CHECK(ids.size() <= model.size());
+}
+
+TEST_CASE("id set: ids that never expire survive every clean-up", "[id_set]") {
+  id_set ids;
+  for (int i = 0; i < 1000; ++i) REQUIRE(ids.insert(id_set::fingerprint_of("order" + std::to_string(i)), id_set::forever, 0));
+  // Flood with short-lived ids over many days: the table cleans itself in place.
+  for (int i = 0; i < 300000; ++i)
+    ids.insert(id_set::fingerprint_of("view" + std::to_string(i)), static_cast<day_number>(i / 1000 + 1), i / 1000);
+  for (int i = 0; i < 1000; ++i)
+    REQUIRE_FALSE(ids.insert(id_set::fingerprint_of("order" + std::to_string(i)), id_set::forever, 300));
+  CHECK(ids.size() < 5000);  // the expired views were forgotten
+}
