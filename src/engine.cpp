@@ -39,7 +39,7 @@ struct engine::impl {
   engine_options options;
 
   name_index names;
-  std::vector<person_slot> persons;
+  big_vector<person_slot> persons;
   pooled_lists<purchase_record> purchase_pool;
   pooled_lists<activity_day> activity_pool;
   id_set seen_ids;

@@ -112,7 +112,7 @@ TEST_CASE("generator: every kind, coupons, gifts, duplicates, late rows, early r
   CHECK(rows == ids.size() + stats.duplicates);
 }
 
-TEST_CASE("generator: the log replays; duplicates are recognised", "[generator]") {
+TEST_CASE("generator: the log replays and its duplicates are recognised", "[generator]") {
   generator_stats stats;
   const std::string text = generate(small(5), &stats);
   engine eng;

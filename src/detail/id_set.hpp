@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/huge_page_allocator.hpp"
 #include "detail/hash.hpp"
 #include "lifecycle/detail/person_records.hpp"
 
@@ -78,7 +79,7 @@ class id_set {
       count_ = live;
       return;
     }
-    std::vector<slot> old(n, slot{0, 0, 0});
+    big_vector<slot> old(n, slot{0, 0, 0});
     old.swap(slots_);
     for (const slot& s : old)
       if (s.a != 0 && s.expires > clock_day) place(s);
@@ -112,7 +113,7 @@ class id_set {
     slots_[i] = s;
   }
 
-  std::vector<slot> slots_;
+  big_vector<slot> slots_;
   std::size_t count_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/huge_page_allocator.hpp"
 #include "detail/hash.hpp"
 
 namespace lifecycle::detail {
@@ -99,7 +100,7 @@ class name_index {
   void grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
 
   void rehash(std::size_t n) {
-    std::vector<slot> fresh(n, slot{0, none, 0, 0});
+    big_vector<slot> fresh(n, slot{0, none, 0, 0});
     const std::size_t mask = n - 1;
     for (std::uint32_t h = 0; h < size(); ++h) {
       const std::string_view name = name_of(h);
@@ -111,8 +112,8 @@ class name_index {
     slots_.swap(fresh);
   }
 
-  std::vector<slot> slots_;
-  std::vector<char> chars_;
+  big_vector<slot> slots_;
+  big_vector<char> chars_;
   std::vector<std::uint64_t> offsets_{0};
 };
 

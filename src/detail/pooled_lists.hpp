@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "detail/huge_page_allocator.hpp"
+
 namespace lifecycle::detail {
 
 /// Where one person's list lives: 8 bytes in the person's record.
@@ -84,7 +86,7 @@ class pooled_lists {
     r.cap_log2 = cls & 63u;
   }
 
-  std::vector<T> items_;
+  big_vector<T> items_;
   std::vector<std::vector<std::uint32_t>> free_;
 };
 
