@@ -4,12 +4,15 @@
 #include <deque>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "detail/deadline_calendar.hpp"
 #include "detail/hash.hpp"
 #include "detail/id_set.hpp"
 #include "detail/name_index.hpp"
 #include "detail/person_rules.hpp"
 #include "detail/pooled_lists.hpp"
+#include "detail/state_codec.hpp"
 #include "detail/time_units.hpp"
 #include "lifecycle/error.hpp"
 
@@ -482,6 +485,234 @@ void engine::unsubscribe(subscription s) {
   subs.erase(std::remove_if(subs.begin(), subs.end(),
                             [&](const auto& e) { return e.first == static_cast<std::uint32_t>(s); }),
              subs.end());
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots. Layout (little-endian): magic u32, format version u16, reserved
+// u16, body length u64, body, checksum u64 of everything before it. The body
+// is written person by person (not as the in-memory tables), so a restore
+// rebuilds the indexes and pools and checks every field on the way.
+
+namespace {
+
+constexpr std::uint32_t snapshot_magic = 0x53454c43;  // "CLES" read little-endian
+constexpr std::uint16_t snapshot_version = 1;
+constexpr std::size_t snapshot_header = 4 + 2 + 2 + 8;
+constexpr const char* snapshot_what = "engine snapshot";
+
+void put_text(byte_writer& w, std::string_view t) {
+  w.put(static_cast<std::uint32_t>(t.size()));
+  w.put_bytes(t.data(), t.size());
+}
+
+std::string get_text(byte_reader& in) {
+  const std::size_t n = in.get_count(1);
+  std::string t(n, '\0');
+  for (char& c : t) c = static_cast<char>(in.get<std::uint8_t>());
+  return t;
+}
+
+void put_transition(byte_writer& w, const transition& t) {
+  w.put(t.person.value);
+  w.put(static_cast<std::uint8_t>(t.what));
+  w.put(static_cast<std::uint8_t>(t.from));
+  w.put(static_cast<std::uint8_t>(t.to));
+  w.put(static_cast<std::uint8_t>(t.role_changed));
+  w.put(to_us(t.when));
+  w.put(static_cast<std::uint8_t>(t.cause));
+  w.put(static_cast<std::uint8_t>(t.why.which));
+  w.put(static_cast<std::uint8_t>(t.why.about));
+  for (std::int32_t f : t.why.figures) w.put(f);
+}
+constexpr std::size_t transition_bytes = 4 + 4 + 8 + 3 + 16;
+
+transition get_transition(byte_reader& in, std::size_t persons) {
+  transition t;
+  t.person = person_id{in.get<std::uint32_t>()};
+  const auto what = in.get<std::uint8_t>(), from = in.get<std::uint8_t>(), to = in.get<std::uint8_t>(),
+             about_role = in.get<std::uint8_t>();
+  const auto when = in.get<std::int64_t>();
+  const auto why_cause = in.get<std::uint8_t>(), which = in.get<std::uint8_t>(), about = in.get<std::uint8_t>();
+  for (std::int32_t& f : t.why.figures) f = in.get<std::int32_t>();
+  if (t.person.value >= persons || what > 2 || from >= stage_count || to >= stage_count ||
+      about_role >= role_count || why_cause > 2 || which > static_cast<std::uint8_t>(reason::rule::other_role) ||
+      about >= role_count || when < min_us() || when > max_us())
+    in.fail("history entry out of range");
+  t.what = static_cast<change>(what);
+  t.from = static_cast<stage>(from);
+  t.to = static_cast<stage>(to);
+  t.role_changed = static_cast<role>(about_role);
+  t.when = from_us(when);
+  t.cause = static_cast<enum cause>(why_cause);
+  t.why.which = static_cast<reason::rule>(which);
+  t.why.about = static_cast<role>(about);
+  return t;
+}
+
+}  // namespace
+
+std::vector<std::byte> engine::snapshot() const {
+  const impl& m = *impl_;
+  byte_writer w;
+  w.put(snapshot_magic);
+  w.put(snapshot_version);
+  w.put(std::uint16_t{0});
+  w.put(std::uint64_t{0});  // body length, filled in below
+
+  w.put(static_cast<std::uint32_t>(policy::keys.size()));
+  for (std::string_view key : policy::keys) {
+    put_text(w, key);
+    put_text(w, m.rules.get(key));
+  }
+  w.put(static_cast<std::uint8_t>(m.options.history));
+  w.put(static_cast<std::uint8_t>(m.clock_set));
+  w.put(m.clock_us);
+  w.put(m.totals.accepted);
+  w.put(m.totals.duplicate);
+  w.put(m.totals.rejected);
+  w.put(m.conversions);
+  for (std::uint64_t c : m.conversions_by_role) w.put(c);
+  for (const auto& row : m.moves)
+    for (std::uint64_t c : row) w.put(c);
+
+  w.put(static_cast<std::uint32_t>(m.persons.size()));
+  for (std::uint32_t i = 0; i < m.persons.size(); ++i) {
+    const person_slot& s = m.persons[i];
+    put_text(w, m.names.name_of(i));
+    put_core(w, s.core);
+    w.put(s.scheduled);
+    w.put(static_cast<std::uint32_t>(s.purchases.size));
+    for (const purchase_record& r : m.purchase_span(s)) put_purchase(w, r);
+    w.put(static_cast<std::uint32_t>(s.activity.size));
+    for (const activity_day& a : m.activity_span(s)) put_activity(w, a);
+  }
+
+  std::uint64_t live_ids = 0;
+  m.seen_ids.for_each_live(m.clock_day, [&](id_set::fingerprint, day_number) { ++live_ids; });
+  w.put(live_ids);
+  m.seen_ids.for_each_live(m.clock_day, [&](id_set::fingerprint f, day_number expires) {
+    w.put(f.a);
+    w.put(f.b);
+    w.put(expires);
+  });
+
+  w.put(static_cast<std::uint64_t>(m.history.size()));
+  for (const transition& t : m.history) put_transition(w, t);
+
+  auto& bytes = w.bytes();
+  const std::uint64_t body = bytes.size() - snapshot_header;
+  for (std::size_t i = 0; i < 8; ++i) bytes[8 + i] = static_cast<std::byte>((body >> (8 * i)) & 0xff);
+  w.put(hash_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size(), snapshot_magic));
+  return std::move(bytes);
+}
+
+engine engine::restore(std::span<const std::byte> bytes) {
+  byte_reader head(bytes, snapshot_what);
+  if (bytes.size() < snapshot_header + 8) head.fail("truncated (shorter than its header)");
+  if (head.get<std::uint32_t>() != snapshot_magic) head.fail("not a lifecycle engine snapshot (bad magic)");
+  if (const auto v = head.get<std::uint16_t>(); v != snapshot_version)
+    head.fail(fmt::format("format version {} (this library reads version {})", v, snapshot_version));
+  head.get<std::uint16_t>();
+  const auto body = head.get<std::uint64_t>();
+  if (body != bytes.size() - snapshot_header - 8)
+    head.fail(body > bytes.size() ? "truncated" : "length does not match the header (truncated or padded)");
+  byte_reader tail(bytes.subspan(bytes.size() - 8), snapshot_what);
+  if (hash_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size() - 8, snapshot_magic) !=
+      tail.get<std::uint64_t>())
+    head.fail("checksum mismatch (corrupted)");
+  byte_reader in(bytes.subspan(snapshot_header, static_cast<std::size_t>(body)), snapshot_what);
+
+  policy rules;
+  const std::size_t nkeys = in.get_count(8);
+  for (std::size_t k = 0; k < nkeys; ++k) {
+    const std::string key = get_text(in), value = get_text(in);
+    try {
+      rules.set(key, value);
+    } catch (const error& e) {
+      in.fail(std::string("policy: ") + e.what());
+    }
+  }
+  try {
+    rules.validate();
+  } catch (const error& e) {
+    in.fail(std::string("policy: ") + e.what());
+  }
+  engine_options options;
+  const auto history = in.get<std::uint8_t>();
+  if (history > static_cast<std::uint8_t>(history_mode::none)) in.fail("history mode out of range");
+  options.history = static_cast<history_mode>(history);
+
+  engine out(rules, options);
+  impl& m = *out.impl_;
+  const auto clock_set = in.get<std::uint8_t>();
+  const auto clock_us = in.get<std::int64_t>();
+  if (clock_set > 1 || (clock_set && (clock_us < min_us() || clock_us > max_us()))) in.fail("clock out of range");
+  if (clock_set) m.set_clock(clock_us);
+  m.totals.accepted = in.get<std::uint64_t>();
+  m.totals.duplicate = in.get<std::uint64_t>();
+  m.totals.rejected = in.get<std::uint64_t>();
+  m.conversions = in.get<std::uint64_t>();
+  for (std::uint64_t& c : m.conversions_by_role) c = in.get<std::uint64_t>();
+  for (auto& row : m.moves)
+    for (std::uint64_t& c : row) c = in.get<std::uint64_t>();
+
+  const std::size_t n = in.get_count(4 + person_core_bytes + 4 + 4 + 4);
+  m.names.reserve(n);
+  m.persons.reserve(n);
+  const day_number horizon = m.params.horizon();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string name = get_text(in);
+    if (name.empty() || name.size() > name_index::max_name) in.fail("person id empty or too long");
+    const person_id p = m.intern(name, hash_string(name));
+    if (p.value != i) in.fail(fmt::format("person '{}' appears twice", name));
+    person_slot& s = m.persons[i];
+    s.core = get_core(in);
+    const day_number scheduled = in.get<std::int32_t>();
+    const std::size_t np = in.get_count(purchase_record_bytes);
+    if (np > pooled_lists<purchase_record>::max_size) in.fail("purchase list too long");
+    auto purchases = m.purchases_of(s);
+    for (std::size_t j = 0; j < np; ++j) purchases.push_back(get_purchase(in));
+    const std::size_t na = in.get_count(activity_day_bytes);
+    if (na > pooled_lists<activity_day>::max_size) in.fail("activity list too long");
+    auto activity = m.activity_of(s);
+    for (std::size_t j = 0; j < na; ++j) activity.push_back(get_activity(in));
+    if (scheduled != no_day) {
+      // The calendar's ring spans the horizon ahead of the clock: anything else is corrupt.
+      if (!clock_set || scheduled <= m.clock_day || scheduled > m.clock_day + horizon)
+        in.fail(fmt::format("person '{}': deadline outside the schedule", name));
+      m.schedule(p, scheduled);
+    }
+    if (s.core.has(person_core::known)) {
+      ++m.known;
+      ++m.stage_n[s.core.stage];
+      for (role r : all_roles)
+        if (role_set::from_bits(s.core.roles).contains(r)) ++m.role_n[static_cast<std::size_t>(r)];
+    }
+  }
+
+  const std::uint64_t ids = in.get<std::uint64_t>();
+  if (ids > in.remaining() / 16) in.fail("id count larger than the data");
+  m.seen_ids.reserve(static_cast<std::size_t>(ids));
+  for (std::uint64_t k = 0; k < ids; ++k) {
+    id_set::fingerprint f;
+    f.a = in.get<std::uint64_t>();
+    f.b = in.get<std::uint32_t>();
+    const day_number expires = in.get<std::int32_t>();
+    if (f.a == 0 || expires <= m.clock_day) in.fail("duplicate-memory entry out of range");
+    if (!m.seen_ids.insert(f, expires, m.clock_day)) in.fail("duplicate-memory entry appears twice");
+  }
+
+  const std::uint64_t kept = in.get<std::uint64_t>();
+  if (kept > in.remaining() / transition_bytes) in.fail("history count larger than the data");
+  for (std::uint64_t k = 0; k < kept; ++k) {
+    const transition t = get_transition(in, n);
+    person_slot& s = m.persons[t.person.value];
+    m.history_prev.push_back(s.last_history);
+    s.last_history = static_cast<std::uint32_t>(m.history.size());
+    m.history.push_back(t);
+  }
+  if (in.remaining() != 0) in.fail("trailing bytes");
+  return out;
 }
 
 }  // namespace lifecycle

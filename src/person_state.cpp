@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "detail/bytes.hpp"
+#include "detail/state_codec.hpp"
 #include "detail/hash.hpp"
 #include "detail/person_rules.hpp"
 #include "detail/pooled_lists.hpp"
@@ -126,24 +127,11 @@ std::vector<std::byte> person_state::to_bytes() const {
   w.put(magic);
   w.put(format_version);
   w.put(clock_us_);
-  w.put(core_.stage_since_us);
-  w.put(core_.first_seen);
-  for (std::uint32_t s : core_.seconds_in_stage) w.put(s);
-  w.put(core_.stage);
-  w.put(core_.roles);
-  w.put(core_.flags);
+  put_core(w, core_);
   w.put(static_cast<std::uint32_t>(purchases_.size()));
-  for (const purchase_record& r : purchases_) {
-    w.put(r.id_hash);
-    w.put(r.amount);
-    w.put(r.day);
-    w.put(r.flags);
-  }
+  for (const purchase_record& r : purchases_) put_purchase(w, r);
   w.put(static_cast<std::uint32_t>(activity_.size()));
-  for (const activity_day& a : activity_) {
-    w.put(a.day);
-    for (std::uint8_t c : {a.any, a.post, a.review, a.join, a.buyer, a.follow}) w.put(c);
-  }
+  for (const activity_day& a : activity_) put_activity(w, a);
   auto& bytes = w.bytes();
   const std::uint64_t sum = hash_bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size(), magic);
   w.put(sum);
@@ -166,29 +154,12 @@ person_state person_state::from_bytes(std::span<const std::byte> bytes) {
   in.get<std::uint16_t>();
 
   person_state s;
-  s.clock_us_ = in.get<std::int64_t>();
-  s.core_.stage_since_us = in.get<std::int64_t>();
-  s.core_.first_seen = in.get<std::int32_t>();
-  for (std::uint32_t& v : s.core_.seconds_in_stage) v = in.get<std::uint32_t>();
-  s.core_.stage = in.get<std::uint8_t>();
-  s.core_.roles = in.get<std::uint8_t>();
-  s.core_.flags = in.get<std::uint8_t>();
-  if (s.core_.stage >= stage_count || s.core_.roles >= 32 || s.core_.flags > 3) in.fail("field out of range");
-  const std::size_t np = in.get_count(21);
-  s.purchases_.resize(np);
-  for (purchase_record& p : s.purchases_) {
-    p.id_hash = in.get<std::uint64_t>();
-    p.amount = in.get<std::int64_t>();
-    p.day = in.get<std::int32_t>();
-    p.flags = in.get<std::uint8_t>();
-    if (p.flags > 7) in.fail("purchase flags out of range");
-  }
-  const std::size_t na = in.get_count(10);
-  s.activity_.resize(na);
-  for (activity_day& a : s.activity_) {
-    a.day = in.get<std::int32_t>();
-    for (std::uint8_t* c : {&a.any, &a.post, &a.review, &a.join, &a.buyer, &a.follow}) *c = in.get<std::uint8_t>();
-  }
+  s.clock_us_ = get_instant(in, "clock");
+  s.core_ = get_core(in);
+  s.purchases_.resize(in.get_count(purchase_record_bytes));
+  for (purchase_record& p : s.purchases_) p = get_purchase(in);
+  s.activity_.resize(in.get_count(activity_day_bytes));
+  for (activity_day& a : s.activity_) a = get_activity(in);
   if (in.remaining() != 0) in.fail("trailing bytes");
   return s;
 }

@@ -164,6 +164,17 @@ class engine {
   subscription subscribe(std::function<void(const transition&)> f);
   void unsubscribe(subscription s);
 
+  /// The whole engine as bytes: policy, options, clock, every person (state,
+  /// refunds waiting for their purchase, next deadline), the duplicate memory,
+  /// the counters and the kept history. Versioned and checksummed; restoring
+  /// and going on gives exactly what an uninterrupted engine gives.
+  /// Subscriptions are not saved. For files, see snapshot.hpp.
+  std::vector<std::byte> snapshot() const;
+  /// An engine rebuilt from `snapshot()` bytes. Truncated, corrupted or
+  /// foreign-version bytes throw `lifecycle::error` (errc::invalid_state) that
+  /// names the problem; there is never a half-restored engine.
+  static engine restore(std::span<const std::byte> bytes);
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

@@ -12,7 +12,8 @@ enum class errc {
   invalid_policy,   ///< a policy field holds a value the model cannot use
   parse_error,      ///< text that does not parse (a script, a CSV row, a policy line)
   invalid_state,    ///< serialized bytes that are truncated, corrupted or of another version
-  invalid_argument  ///< a call the library cannot honour (e.g. an unknown person handle)
+  invalid_argument, ///< a call the library cannot honour (e.g. an unknown person handle)
+  io_error          ///< a file could not be read or written (the message says which and why)
 };
 
 /// Thrown for misuse and malformed configuration or bytes. Bad *events* are not

@@ -18,6 +18,7 @@
 #include "lifecycle/report.hpp"
 #include "lifecycle/role.hpp"
 #include "lifecycle/scenario.hpp"
+#include "lifecycle/snapshot.hpp"
 #include "lifecycle/stage.hpp"
 #include "lifecycle/transition.hpp"
 #include "lifecycle/version.hpp"

@@ -32,7 +32,8 @@ class id_set {
     return {a, static_cast<std::uint32_t>(b >> 32)};
   }
 
-  /// Inserts the id; false if it was already there (a duplicate).
+  /// Inserts the id; false if it is remembered (a duplicate), true if new or
+  /// expired (forgotten) by `clock_day`.
   /// `expires` is the first day on which the entry may be forgotten.
   bool insert(fingerprint f, day_number expires, day_number clock_day) {
     if ((count_ + 1) * 10 > slots_.size() * 7) rebuild(clock_day);
@@ -45,14 +46,37 @@ class id_set {
         return true;
       }
       if (s.a == f.a && s.b == f.b) {
-        if (expires > s.expires) s.expires = expires;
-        return false;
+        // An expired entry counts as forgotten whether or not a clean-up has
+        // removed it yet, so the answer never depends on when clean-ups ran
+        // (or on a snapshot, which keeps only live entries).
+        const bool forgotten = s.expires <= clock_day;
+        if (forgotten || expires > s.expires) s.expires = expires;
+        return forgotten;
       }
     }
   }
 
   void prefetch(fingerprint f) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[f.a & (slots_.size() - 1)]);
+  }
+
+  /// Calls f(fingerprint, expires) for every entry not yet expired on `clock_day`.
+  template <class F>
+  void for_each_live(day_number clock_day, F&& f) const {
+    for (const slot& s : slots_)
+      if (s.a != 0 && s.expires > clock_day) f(fingerprint{s.a, s.b}, s.expires);
+  }
+
+  /// Room for `n` entries without growing.
+  void reserve(std::size_t n) {
+    std::size_t want = 1024;
+    while ((n + 1) * 2 > want) want *= 2;
+    if (want > slots_.size()) {
+      big_vector<slot> old(want, slot{0, 0, 0});
+      old.swap(slots_);
+      for (const slot& s : old)
+        if (s.a != 0) place(s);
+    }
   }
 
   std::size_t size() const { return count_; }

@@ -43,6 +43,17 @@ inline boost::posix_time::ptime from_us(std::int64_t us) {
   return boost::posix_time::ptime(boost::posix_time::ptime::time_rep_type(us + epoch_ticks()));
 }
 
+/// The first and last instants Boost.Date_Time can hold (1400-01-01, 9999-12-31
+/// 23:59:59.999999), in microseconds since the epoch: bounds for decoded times.
+inline std::int64_t min_us() {
+  static const std::int64_t v = to_us(boost::posix_time::ptime(boost::gregorian::date(1400, 1, 1)));
+  return v;
+}
+inline std::int64_t max_us() {
+  static const std::int64_t v = to_us(boost::posix_time::ptime(boost::gregorian::date(9999, 12, 31))) + us_per_day - 1;
+  return v;
+}
+
 inline constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   const std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
