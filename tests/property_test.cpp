@@ -3,7 +3,9 @@
 //    do not depend on the order the events arrive in;
 //  - a duplicate changes nothing, so feeding every event twice changes no profile;
 //  - a person_state per person, fed the same log, agrees with the engine;
-//  - corrections are flagged exactly for moves the stage graph does not join.
+//  - corrections are flagged exactly for moves the stage graph does not join;
+//  - a snapshot taken anywhere, restored, goes on as if never stopped;
+//  - engines split by person merge into the figures of one engine.
 // Set LIFECYCLE_PROPERTY_SEED to run one more seed; a failure prints its seed.
 
 #include "test_support.hpp"
@@ -609,4 +611,83 @@ TEST_CASE("property: a snapshot at any point, restored, goes on as if never stop
       }
     }
   }
+}
+
+TEST_CASE("property: engines split by person merge into the figures of one engine", "[property][figures]") {
+  log_options o;
+  o.all_ids = true;  // a rebalance replays from an offset; ids make the overlap harmless
+  constexpr std::size_t parts = 4;
+  for (std::uint64_t seed : seeds()) {
+    CAPTURE(seed);
+    const auto log = sorted_by_time(generate(seed, o));
+    const pt::ptime end = final_time(o);
+    auto partition_of = [](const owned_event& e) { return std::hash<std::string>{}(e.person) % parts; };
+    for (const policy& p : policies()) {
+      const engine single = run(log, end, p);
+
+      std::vector<engine> engines;
+      for (std::size_t k = 0; k < parts; ++k) engines.emplace_back(p);
+      std::vector<std::vector<owned_event>> streams(parts);
+      for (const owned_event& e : log) streams[partition_of(e)].push_back(e);
+      for (std::size_t k = 0; k < parts; ++k) {
+        if (k == 2) {
+          // A rebalance: partition 2 is snapshotted with its offset, the process
+          // dies later, a new owner restores and replays from a bit before the
+          // offset (at-least-once delivery); the overlap is dropped by id.
+          const std::size_t offset = streams[k].size() / 2;
+          for (std::size_t i = 0; i < offset; ++i) engines[k].ingest(streams[k][i].view());
+          const auto saved = engines[k].snapshot();
+          for (std::size_t i = offset; i < streams[k].size() * 3 / 4; ++i) engines[k].ingest(streams[k][i].view());
+          engines[k] = engine::restore(saved);
+          for (std::size_t i = offset - std::min<std::size_t>(offset, 25); i < streams[k].size(); ++i)
+            engines[k].ingest(streams[k][i].view());
+        } else {
+          for (const owned_event& e : streams[k]) engines[k].ingest(e.view());
+        }
+        engines[k].advance_to(end);  // every partition to the same instant
+      }
+      std::vector<figures> each;
+      for (const engine& e : engines) each.push_back(figures_of(e));
+      const figures merged = merge(each);
+      const figures one = figures_of(single);
+      CHECK(merged.known_persons == one.known_persons);
+      CHECK(merged.stages == one.stages);
+      CHECK(merged.roles == one.roles);
+      CHECK(merged.moves == one.moves);
+      CHECK(merged.conversions == one.conversions);
+      CHECK(merged.conversions_by_primary_role == one.conversions_by_primary_role);
+      // Every event is counted once as accepted or duplicate, the replayed
+      // overlap once more. (Which of the two an expired id's resend is depends
+      // on the clock, and a partition's clock is its own latest event.)
+      const std::size_t overlap = std::min<std::size_t>(streams[2].size() / 2, 25);
+      CHECK(merged.ingested.accepted + merged.ingested.duplicate ==
+            one.ingested.accepted + one.ingested.duplicate + overlap);
+      CHECK(merged.ingested.rejected == 0);
+      // Partitions hold disjoint persons, and each one counts its own.
+      CHECK(figures_of(engines[0]).known_persons < one.known_persons);
+    }
+  }
+}
+
+TEST_CASE("figures: adding is per field, and merging nothing gives zero", "[figures]") {
+  figures a, b;
+  a.known_persons = 3;
+  a.stages[1] = 2;
+  a.moves[0][1] = 3;
+  a.ingested.accepted = 10;
+  b.known_persons = 4;
+  b.stages[1] = 1;
+  b.roles[4] = 2;
+  b.moves[0][1] = 4;
+  b.conversions_by_primary_role[role_count] = 1;
+  b.ingested.duplicate = 2;
+  const std::array<figures, 2> both{a, b};
+  const figures sum = merge(both);
+  CHECK(sum.known_persons == 7);
+  CHECK(sum.stages[1] == 3);
+  CHECK(sum.roles[4] == 2);
+  CHECK(sum.moves[0][1] == 7);
+  CHECK(sum.conversions_by_primary_role[role_count] == 1);
+  CHECK(sum.ingested == ingest_counts{10, 2, 0});
+  CHECK(merge({}) == figures{});
 }

@@ -87,6 +87,7 @@ struct memory_usage {
 /// Running totals of what was ingested.
 struct ingest_counts {
   std::uint64_t accepted = 0, duplicate = 0, rejected = 0;
+  friend bool operator==(const ingest_counts&, const ingest_counts&) = default;
 };
 
 /// Identifies a subscription for `unsubscribe`.

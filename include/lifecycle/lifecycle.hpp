@@ -8,6 +8,7 @@
 #include "lifecycle/event.hpp"
 #include "lifecycle/event_csv.hpp"
 #include "lifecycle/event_kind.hpp"
+#include "lifecycle/figures.hpp"
 #include "lifecycle/generator.hpp"
 #include "lifecycle/money.hpp"
 #include "lifecycle/person_id.hpp"
