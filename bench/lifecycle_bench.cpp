@@ -460,6 +460,7 @@ int main(int argc, char** argv) {
   std::array<std::uint64_t, stage_count> stages_strings{};
   std::array<std::uint64_t, role_count> roles_strings{};
   std::uint64_t conversions_strings = 0;
+  std::string snapshot_figures;
   auto bpp = [&](std::size_t bytes) { return static_cast<double>(bytes) / static_cast<double>(known); };
   if (opt.strings) {
     engine eng(policy{}, speed);
@@ -486,6 +487,21 @@ int main(int argc, char** argv) {
     fmt::print("     dedupe   {:7.1f} B/person  ({})  remembered event ids\n", bpp(mem.dedupe), mib(mem.dedupe));
     fmt::print("     schedule {:7.1f} B/person  ({})  deadline calendar\n", bpp(mem.schedule), mib(mem.schedule));
     fmt::print("     history  {:7.1f} B/person  ({})  (history_mode::none)\n\n", bpp(mem.history), mib(mem.history));
+
+    // Durable state: the whole engine to bytes and back.
+    {
+      const auto t0 = steady::now();
+      const std::vector<std::byte> bytes = eng.snapshot();
+      const double save_seconds = seconds_since(t0);
+      const auto t1 = steady::now();
+      const engine back = engine::restore(bytes);
+      const double restore_seconds = seconds_since(t1);
+      fmt::print("   snapshot(): {} ({:.1f} B/person) in {:.0f} ms; restore(): {:.0f} ms; restored counts {}\n\n",
+                 mib(bytes.size()), bpp(bytes.size()), save_seconds * 1e3, restore_seconds * 1e3,
+                 back.stage_counts() == eng.stage_counts() && back.role_counts() == eng.role_counts() ? "equal" : "DIFFER");
+      snapshot_figures = fmt::format("{} in {:.0f} ms / {:.0f} ms", mib(bytes.size()), save_seconds * 1e3,
+                                     restore_seconds * 1e3);
+    }
 
     // The same engine after the year: advance a day at a time, nothing more ingested.
     fmt::print("   advance_to one day at a time after the year, nothing more ingested ({} persons held):\n",
@@ -657,6 +673,7 @@ int main(int argc, char** argv) {
   if (strings) {
     summary.push_back({"state per known person", fmt::format("{:.1f} B", bpp(mem.state)), "<= 96 B",
                        verdict(bpp(mem.state) <= 96.0)});
+    summary.push_back({"snapshot save / restore", snapshot_figures, "-", ""});
     summary.push_back({"  index + dedupe + schedule", fmt::format("{:.0f} + {:.0f} + {:.0f} B", bpp(mem.index),
                                                                   bpp(mem.dedupe), bpp(mem.schedule)), "-", ""});
   }

@@ -554,6 +554,7 @@ transition get_transition(byte_reader& in, std::size_t persons) {
 std::vector<std::byte> engine::snapshot() const {
   const impl& m = *impl_;
   byte_writer w;
+  w.reserve(64 + m.persons.size() * 64 + m.seen_ids.size() * 16 + m.history.size() * transition_bytes);
   w.put(snapshot_magic);
   w.put(snapshot_version);
   w.put(std::uint16_t{0});

@@ -19,11 +19,14 @@ class byte_writer {
     static_assert(std::is_integral_v<T>);
     using U = std::make_unsigned_t<T>;
     auto u = static_cast<U>(v);
+    std::byte b[sizeof(T)];
     for (std::size_t i = 0; i < sizeof(T); ++i) {
-      bytes_.push_back(static_cast<std::byte>(u & 0xff));
+      b[i] = static_cast<std::byte>(u & 0xff);
       if constexpr (sizeof(T) > 1) u = static_cast<U>(u >> 8);
     }
+    bytes_.insert(bytes_.end(), b, b + sizeof(T));
   }
+  void reserve(std::size_t n) { bytes_.reserve(n); }
   void put_bytes(const void* p, std::size_t n) {
     const auto* b = static_cast<const std::byte*>(p);
     bytes_.insert(bytes_.end(), b, b + n);
