@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "detail/model_data.hpp"
+#include "detail/model_parts.hpp"
 #include "lifecycle/special_functions.hpp"
 
 namespace lifecycle {
@@ -129,8 +130,7 @@ double bgnbd_p_alive(const bgnbd_params& p, double x, double t_x, double T) noex
   return 1 / (1 + std::exp(log_odds));
 }
 
-double bgnbd_expected_purchases(const bgnbd_params& p, double t, double x, double t_x, double T) noexcept {
-  if (!valid(p) || !(t >= 0) || !(x >= 0) || !(t_x >= 0) || !(T >= t_x)) return nan;
+double detail::bgnbd_expected_if_alive(const bgnbd_params& p, double t, double x, double T) noexcept {
   if (t == 0) return 0;
   // The conditional expectation with Euler's transformation of its 2F1, which keeps every factor
   // moderate for large x: (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
@@ -147,7 +147,12 @@ double bgnbd_expected_purchases(const bgnbd_params& p, double t, double x, doubl
   } else {
     bracket_over = (1 - std::exp(k) * hypergeometric_2f1(A, a - 1, C, z)) / (a - 1);
   }
-  return C * bracket_over * bgnbd_p_alive(p, x, t_x, T);
+  return C * bracket_over;
+}
+
+double bgnbd_expected_purchases(const bgnbd_params& p, double t, double x, double t_x, double T) noexcept {
+  if (!valid(p) || !(t >= 0) || !(x >= 0) || !(t_x >= 0) || !(T >= t_x)) return nan;
+  return detail::bgnbd_expected_if_alive(p, t, x, T) * bgnbd_p_alive(p, x, t_x, T);
 }
 
 double bgnbd_expected_purchases_new(const bgnbd_params& p, double t) noexcept {

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "detail/model_data.hpp"
+#include "detail/model_parts.hpp"
 #include "lifecycle/special_functions.hpp"
 
 namespace lifecycle {
@@ -98,14 +99,18 @@ double pareto_nbd_p_alive(const pareto_nbd_params& p, double x, double t_x, doub
   return 1 / (1 + std::exp(b.died - b.alive));
 }
 
-double pareto_nbd_expected_purchases(const pareto_nbd_params& p, double t, double x, double t_x, double T) noexcept {
-  if (!valid(p) || !valid_history(x, t_x, T) || !(t >= 0)) return nan;
+double detail::pareto_nbd_expected_if_alive(const pareto_nbd_params& p, double t, double x, double T) noexcept {
   if (t == 0) return 0;
-  // P(alive) (r+x)(β+T) / ((α+T)(s-1)) [1 - ((β+T)/(β+T+t))^(s-1)], with the
-  // bracket over (s-1) formed so that s = 1 is no special case.
+  // (r+x)(β+T) / ((α+T)(s-1)) [1 - ((β+T)/(β+T+t))^(s-1)], with the bracket
+  // over (s-1) formed so that s = 1 is no special case.
   const double log_u = -std::log1p(t / (p.beta + T));
   const double bracket_over = -log_u * detail::expm1_over((p.s - 1) * log_u);
-  return pareto_nbd_p_alive(p, x, t_x, T) * (p.r + x) * (p.beta + T) / (p.alpha + T) * bracket_over;
+  return (p.r + x) * (p.beta + T) / (p.alpha + T) * bracket_over;
+}
+
+double pareto_nbd_expected_purchases(const pareto_nbd_params& p, double t, double x, double t_x, double T) noexcept {
+  if (!valid(p) || !valid_history(x, t_x, T) || !(t >= 0)) return nan;
+  return detail::pareto_nbd_expected_if_alive(p, t, x, T) * pareto_nbd_p_alive(p, x, t_x, T);
 }
 
 double pareto_nbd_expected_purchases_new(const pareto_nbd_params& p, double t) noexcept {

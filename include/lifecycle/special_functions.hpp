@@ -9,8 +9,9 @@
 
 namespace lifecycle {
 
-/// ln|Γ(x)| for real \p x; +inf at the poles (0, -1, -2, ...). Absolute error
-/// about 1e-15 for x in (0, 10], relative error about 1e-15 beyond; negative
+/// ln|Γ(x)| for real \p x; +inf at the poles (0, -1, -2, ...). Error below
+/// 5e-16 relative, or absolute where |ln Γ| < 1 (it vanishes at 1 and 2): a
+/// series around 2 below x = 10, Stirling's series above; negative
 /// non-integers by reflection. No allocation, thread-safe.
 double log_gamma(double x) noexcept;
 
@@ -22,7 +23,8 @@ double gamma_sign(double x) noexcept;
 double log_beta(double a, double b) noexcept;
 
 /// The digamma function ψ(x) = d/dx ln Γ(x) for real \p x; NaN at the poles.
-/// Absolute error about 1e-15 for x in (0, 10], relative beyond.
+/// Error below 5e-16 relative, or absolute where |ψ| < 1, for x > 0; a few
+/// times more for negative x (by reflection).
 double digamma(double x) noexcept;
 
 /// The Gauss hypergeometric function 2F1(a, b; c; z) for real parameters and
@@ -34,13 +36,17 @@ double digamma(double x) noexcept;
 /// - a or b a non-positive integer: the terminating polynomial, for any z;
 /// - z < 0: Pfaff's transformation maps z to z/(z-1) in (0, 1);
 /// - 0 <= z <= 0.5: the power series;
-/// - 0.5 < z < 1: the 1-z transformation (Abramowitz & Stegun 15.3.6), whose
-///   two terms cancel when c - a - b is near an integer; within 1e-3 of one the
-///   power series is summed instead (up to 10^7 terms, so z up to 1 - 1e-6 or
-///   so), and for an exact integer the logarithmic limit forms (A&S 15.3.10-12).
-/// Relative error: about 1e-14 in general; about 1e-16/d when c - a - b lies
-/// within d < 1e-3 of an integer and z is so close to 1 that the series cannot
-/// finish. Cost: tens of terms, more as z nears 1.
+/// - 0.5 < z < 1: the power series when z <= 0.9 and its terms do not cancel;
+///   else the transformation to 1-z (Abramowitz & Stegun 15.3.6), or for an
+///   integer c - a - b its logarithmic limit (A&S 15.3.10-12). The general
+///   transformation's two terms cancel as c - a - b nears an integer, so within
+///   1e-3 of one the power series is summed instead (up to 2e6 terms: z up to
+///   about 1 - 2e-5). Every candidate carries an estimate of its rounding
+///   error, and the smallest wins.
+/// Relative error: about 1e-15 for moderate parameters, 1e-13 with parameters
+/// in the tens. In one corner, c - a - b within d < 1e-3 of an integer and
+/// z > 1 - 2e-5, it can reach max(1e-16/d, d) (1e-8 at worst). Cost: tens of
+/// terms for most arguments; more as z nears 1 with c - a - b near an integer.
 double hypergeometric_2f1(double a, double b, double c, double z) noexcept;
 
 }  // namespace lifecycle
