@@ -91,17 +91,42 @@ double log_likelihood(const detail::grouped_customers& data, const bgnbd_params&
 }
 
 // Σ_{n>=1} (A)_n (a)_{n-1} / ((C)_n n!) z^n = (2F1(A, a-1; C; z) - 1)/(a-1),
-// without the division: for a near 1.
+// without the division: for a near 1. NaN when it needs more than 2e6 terms
+// (z above about 1 - 2e-5).
 double f_minus_one_over(double A, double a, double C, double z) {
-  double term = 1, sum = 0;
-  for (int n = 1; n < 100000; ++n) {
-    const double dn = n;
-    // term_n = term_{n-1} * (A+n-1)(a+n-2)/((C+n-1) n) z, with (a)_{-1} read as the first factor 1
-    term *= (A + dn - 1) / ((C + dn - 1) * dn) * z * (n == 1 ? 1.0 : (a + dn - 2));
+  double term = A / C * z, sum = term;
+  for (long n = 2; n < 2'000'000; ++n) {
+    const double dn = static_cast<double>(n);
+    const double ratio = (A + dn - 1) * (a + dn - 2) / ((C + dn - 1) * dn) * z;
+    term *= ratio;
     sum += term;
-    if (std::abs(term) <= 1e-17 * std::abs(sum) && n > 10) break;
+    if (term == 0) return sum;
+    if (dn > std::abs(A) + std::abs(a) + std::abs(C)) {
+      const double rho = std::max(std::abs(ratio), z);
+      if (rho < 1 && std::abs(term) * rho <= 0.25 * 2.2e-16 * std::abs(sum) * (1 - rho)) return sum;
+    }
   }
-  return sum;
+  return nan;
+}
+
+// [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] / (a-1). With k = (a-1) ln(1-z) it
+// equals -[ln(1-z) expm1(k)/k + e^k (2F1 - 1)/(a-1)], whose last factor is
+// the series above: no division by a - 1, no difference of near-equal terms.
+double bracket_over_a_minus_one(double a, double A, double C, double z) {
+  const double log_w = std::log1p(-z);
+  const double k = (a - 1) * log_w;
+  // The general form cancels when a is near 1 and when z is small (a short
+  // horizon: the bracket is O(z)); the series form has neither problem but
+  // converges slowly as z nears 1.
+  if (std::abs(a - 1) >= 1e-3 && z > 0.5) return (1 - std::exp(k) * hypergeometric_2f1(A, a - 1, C, z)) / (a - 1);
+  const double series = f_minus_one_over(A, a, C, z);
+  if (!std::isnan(series)) return -(log_w * detail::expm1_over(k) + std::exp(k) * series);
+  // z within 2e-5 of 1 (a horizon 5e4 times alpha + T): interpolate between
+  // a = 1 -+ 1e-3, where the general form is accurate; error about 1e-6.
+  const double lo = 1 - 1e-3, hi = 1 + 1e-3;
+  const double at_lo = bracket_over_a_minus_one(lo, A + lo - a, C + lo - a, z);
+  const double at_hi = bracket_over_a_minus_one(hi, A + hi - a, C + hi - a, z);
+  return at_lo + (at_hi - at_lo) * (a - lo) / (hi - lo);
 }
 
 }  // namespace
@@ -137,16 +162,8 @@ double detail::bgnbd_expected_if_alive(const bgnbd_params& p, double t, double x
   //   = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),  z = t/(α+T+t).
   const double a = p.a, b = p.b, r = p.r;
   const double z = t / (p.alpha + T + t);
-  const double log_w = std::log1p(-z);
   const double A = a + b - 1 - r, C = a + b + x - 1;
-  double bracket_over;  // [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] / (a-1)
-  const double k = (a - 1) * log_w;
-  if (std::abs(a - 1) < 1e-3 && z <= 0.9) {
-    // Near a = 1 the bracket and a-1 both vanish; divide them analytically.
-    bracket_over = -(log_w * detail::expm1_over(k) + std::exp(k) * f_minus_one_over(A, a, C, z));
-  } else {
-    bracket_over = (1 - std::exp(k) * hypergeometric_2f1(A, a - 1, C, z)) / (a - 1);
-  }
+  const double bracket_over = bracket_over_a_minus_one(a, A, C, z);
   return C * bracket_over;
 }
 
