@@ -189,8 +189,12 @@ std::string render_tracking_svg(std::span<const holdout_comparison> models, std:
   svg += fmt::format(
       "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#444\"/>\n", left,
       top, plot_w, plot_h);
-  svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">weeks since the first purchase</text>\n",
-                     left + plot_w / 2, height - 18);
+  const std::string x_label =
+      track && !track->empty()
+          ? fmt::format("weeks (week 1 ends {})", boost::gregorian::to_iso_extended_string(track->front().last_day))
+          : std::string("weeks");
+  svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", left + plot_w / 2,
+                     height - 18, x_label);
   svg += fmt::format(
       "<text x=\"18\" y=\"{0:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0:.1f})\">cumulative repeat "
       "transactions</text>\n",
