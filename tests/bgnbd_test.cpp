@@ -57,7 +57,7 @@ TEST_CASE("BG/NBD reproduces the published CDNOW fit", "[models][bgnbd][cdnow]")
   const bgnbd_fit fit = fit_bgnbd(data.customers);
   INFO("r " << fit.params.r << " alpha " << fit.params.alpha << " a " << fit.params.a << " b " << fit.params.b
             << " LL " << fit.report.log_likelihood);
-  // Fader, Hardie & Lee (2005), table 1: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
+  // Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
   CHECK(fit.params.r == Approx(0.243).margin(0.0005));
   CHECK(fit.params.alpha == Approx(4.414).margin(0.0005));
   CHECK(fit.params.a == Approx(0.793).margin(0.0005));
@@ -137,7 +137,7 @@ TEST_CASE("BG/NBD in days: alpha scales by 7, the shapes stay", "[models][bgnbd]
 }
 
 TEST_CASE("BG/NBD expected purchases and P(alive) match mpmath", "[models][bgnbd]") {
-  // mpmath at 40 digits, the paper's formula, parameters of table 1.
+  // mpmath at 40 digits, the paper's formula, the published parameters.
   const bgnbd_params p{0.243, 4.414, 0.793, 2.426};
   struct row {
     double t, x, t_x, T, expected;

@@ -52,7 +52,7 @@ TEST_CASE("Pareto/NBD reproduces the published CDNOW fit", "[models][pareto][cdn
   const pareto_nbd_fit fit = fit_pareto_nbd(data.customers);
   INFO("r " << fit.params.r << " alpha " << fit.params.alpha << " s " << fit.params.s << " beta " << fit.params.beta
             << " LL " << fit.report.log_likelihood);
-  // Fader, Hardie & Lee (2005), table 1: r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9595.0.
+  // Fader, Hardie & Lee (2005): r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9595.0.
   CHECK(fit.params.r == Approx(0.553).margin(0.0005));
   CHECK(fit.params.alpha == Approx(10.578).margin(0.0005));
   CHECK(fit.params.s == Approx(0.606).margin(0.0005));
