@@ -327,6 +327,8 @@ int lifecycle::cli::fit_command(args a) {
     models.push_back(std::move(m));
   }
 
+  if (has_holdout && !comparisons.empty() && comparisons.front().holdout.empty())
+    fmt::print("\nHoldout: shorter than a week, no comparison\n");
   if (has_holdout && !comparisons.empty() && !comparisons.front().holdout.empty()) {
     fmt::print("\nHoldout: cumulative repeat transactions after {}, by week\n", day(data.calibration_end));
     fmt::print("  forecast: the sum of every customer's expected purchases given their history;\n");
