@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Converts the CDNOW master order log (Fader & Hardie; see examples/data/README.md)
-# into the event CSV that `lifecycle replay` reads:
+# Converts the CDNOW master order log (Fader & Hardie; see examples/data/README.md),
+# or the 2,357-customer sample drawn from it, into the event CSV that
+# `lifecycle replay` and `lifecycle fit` read:
 #
 #   time,person,event,amount,id,cds
 #   1997-01-01,00001,purchase,11.77,c00001-1,1
@@ -13,7 +14,12 @@
 # purchases. Rows are sorted by date, then customer, then n, so the replay sees
 # the log in time order (the raw file is sorted by customer).
 #
+# The sample (CDNOW_sample.txt) has a fifth column, the customer's number within
+# the sample (`master_id sample_id date cds dollars`); it is dropped, so each
+# sample row becomes exactly the row the master file gives for it.
+#
 # usage: scripts/cdnow-to-csv.sh [CDNOW_master.txt] > examples/data/cdnow.csv
+#        scripts/cdnow-to-csv.sh examples/data/CDNOW_sample.txt > examples/data/cdnow_sample.csv
 set -euo pipefail
 in=${1:-"$(dirname "$0")/../examples/data/CDNOW_master.txt"}
 export LC_ALL=C
@@ -22,6 +28,7 @@ export LC_ALL=C
   tr -d '\r' < "$in" | awk '
     NR == 1 && $1 == "customer_id" { next }            # the header the lifetimes copy added
     NF == 0 { next }
+    NF == 5 && $2 ~ /^[0-9]+$/ { $2 = $3; $3 = $4; $4 = $5; NF = 4 }   # the sample: drop sample_id
     NF != 4 || length($2) != 8 || $2 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+(\.[0-9]+)?$/ {
       printf "cdnow-to-csv: line %d is not \"customer date cds dollars\"\n", NR > "/dev/stderr"; exit 1
     }

@@ -18,6 +18,8 @@ int usage(std::FILE* to, int code) {
       "commands:\n"
       "  scenario FILE...      run scenario scripts; exit 0 all hold, 1 a failure, 2 malformed\n"
       "  replay EVENTS.csv     replay an event log and print the lifecycle report\n"
+      "  fit EVENTS.csv        fit the customer-base models (BG/NBD, Pareto/NBD, Gamma-Gamma)\n"
+      "                        and check them on a holdout period\n"
       "  generate              write a realistic, messy event log\n"
       "  version               print the library version\n"
       "\n"
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
     if (command == "scenario") return lifecycle::cli::scenario_command(rest);
     if (command == "replay") return lifecycle::cli::replay_command(rest);
     if (command == "generate") return lifecycle::cli::generate_command(rest);
+    if (command == "fit") return lifecycle::cli::fit_command(rest);
     if (command == "version" || command == "--version") {
       std::printf("lifecycle %s\n", lifecycle::version_string);
       return 0;
