@@ -299,6 +299,7 @@ lc_status time_arg(const lc_engine* e, const char* fn, std::int64_t us) noexcept
 }
 
 void fill(lc_transition& out, const lc::transition& t, const std::string& person) noexcept {
+  std::memset(&out, 0, sizeof out);  // padding too: no stale bytes reach the caller
   out.person = person.c_str();
   out.person_len = person.size();
   out.change = static_cast<lc_change>(t.what);
@@ -668,6 +669,7 @@ LC_API lc_status lc_profile_get(const lc_engine* engine, const char* person, lc_
     const auto p = engine->eng.profile_of(name);
     if (!p) return fail(engine, LC_NOT_FOUND, fn, ": no event has reached person '", name, "'");
     lc_profile r;
+    std::memset(&r, 0, sizeof r);  // padding too: no stack bytes reach the caller
     r.stage = static_cast<lc_stage>(p->current_stage);
     r.stage_since_us = p->stage_since.is_special() ? LC_NO_TIME : to_us(p->stage_since);
     r.roles = p->roles.bits();
@@ -680,7 +682,7 @@ LC_API lc_status lc_profile_get(const lc_engine* engine, const char* person, lc_
     r.last_purchase_day = p->last_purchase ? to_day(*p->last_purchase) : LC_NO_DAY;
     r.first_seen_day = p->first_seen.is_special() ? LC_NO_DAY : to_day(p->first_seen);
     for (std::size_t i = 0; i < LC_STAGE_COUNT; ++i) r.days_in_stage[i] = p->days_in_stage[i];
-    *out = r;
+    std::memcpy(out, &r, sizeof r);
     return LC_OK;
   });
 }
@@ -692,6 +694,7 @@ LC_API lc_status lc_counts_get(const lc_engine* engine, lc_counts* out) noexcept
     LC_CHECK_POINTER(engine, fn, out);
     const lc::engine& e = engine->eng;
     lc_counts c;
+    std::memset(&c, 0, sizeof c);
     c.known_persons = e.known_persons();
     const lc::ingest_counts totals = e.counts();
     c.accepted = totals.accepted;
@@ -707,7 +710,7 @@ LC_API lc_status lc_counts_get(const lc_engine* engine, lc_counts* out) noexcept
     const lc::transition_matrix m = e.matrix();
     for (std::size_t i = 0; i < LC_STAGE_COUNT; ++i)
       for (std::size_t j = 0; j < LC_STAGE_COUNT; ++j) c.moves[i][j] = m[i][j];
-    *out = c;
+    std::memcpy(out, &c, sizeof c);
     return LC_OK;
   });
 }

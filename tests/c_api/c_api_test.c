@@ -618,6 +618,20 @@ static void test_profile(void) {
   CHECK(p.days_in_stage[LC_STAGE_NEW] > 29.6 && p.days_in_stage[LC_STAGE_NEW] < 29.7); /* 09:15 to midnight 30 days on */
   CHECK(p.days_in_stage[LC_STAGE_PASSIVE] == 26.0);
 
+  {
+    /* Whole structs are written, padding included: two reads compare equal byte for byte. */
+    lc_profile q;
+    lc_counts c1, c2;
+    memset(&q, 0xa5, sizeof q);
+    CHECK_STATUS(lc_profile_get(engine, "mina", &q), LC_OK);
+    CHECK(memcmp(&p, &q, sizeof p) == 0);
+    memset(&c1, 0x11, sizeof c1);
+    memset(&c2, 0x22, sizeof c2);
+    CHECK_STATUS(lc_counts_get(engine, &c1), LC_OK);
+    CHECK_STATUS(lc_counts_get(engine, &c2), LC_OK);
+    CHECK(memcmp(&c1, &c2, sizeof c1) == 0);
+  }
+
   /* A person who only visited: no purchase days. */
   e = simple("ada", "2024-06-30T10:00", "visit");
   CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
