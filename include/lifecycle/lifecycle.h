@@ -61,6 +61,15 @@
 #  define LC_NOEXCEPT
 #endif
 
+/* In C++ the enums get int as their fixed underlying type: every int a C
+ * caller passes is then a valid value (checked by the library), not
+ * undefined behaviour. The layout is the same as C's. */
+#if defined(__cplusplus)
+#  define LC_ENUM(name) enum name : int
+#else
+#  define LC_ENUM(name) enum name
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -69,7 +78,7 @@ extern "C" {
 /* Status codes and errors                                                   */
 
 /** What a call came to. Values are stable. */
-typedef enum lc_status {
+typedef LC_ENUM(lc_status) {
   LC_OK = 0,               /**< done */
   LC_INVALID_ARGUMENT = 1, /**< a NULL handle or pointer, an enum value or index out of range, text that is not UTF-8 */
   LC_BAD_KIND = 2,         /**< an event kind that is not one of the thirteen names */
@@ -96,7 +105,7 @@ LC_API const char* lc_last_error(void) LC_NOEXCEPT;
 /* Vocabulary                                                                */
 
 /** Customer stages (docs/model.md, "Customer stages"). */
-typedef enum lc_stage {
+typedef LC_ENUM(lc_stage) {
   LC_STAGE_POTENTIAL = 0,   /**< has not paid (or every purchase was refunded) */
   LC_STAGE_NEW = 1,         /**< first purchase less than `new_days` ago */
   LC_STAGE_PASSIVE = 2,     /**< lapsed, or buys now and then */
@@ -106,7 +115,7 @@ typedef enum lc_stage {
 #define LC_STAGE_COUNT 5
 
 /** User roles, in report order. A person may hold several. */
-typedef enum lc_role {
+typedef LC_ENUM(lc_role) {
   LC_ROLE_NONE = -1, /**< `lc_profile::primary_role` when no role is held */
   LC_ROLE_CREATOR = 0,
   LC_ROLE_CRITIC = 1,
@@ -119,14 +128,14 @@ typedef enum lc_role {
 #define LC_ROLE_BIT(r) (1u << (unsigned)(r))
 
 /** What became of one ingested event. */
-typedef enum lc_ingest_status {
+typedef LC_ENUM(lc_ingest_status) {
   LC_INGEST_ACCEPTED = 0,  /**< applied */
   LC_INGEST_DUPLICATE = 1, /**< its id was seen before (or the purchase it refunds is already refunded); nothing changed */
   LC_INGEST_REJECTED = 2   /**< refused by the model; `lc_ingest_result::reason` says why; nothing changed */
 } lc_ingest_status;
 
 /** Why the model refused an event. Values are those of C++ `reject_reason`. */
-typedef enum lc_reject_reason {
+typedef LC_ENUM(lc_reject_reason) {
   LC_REJECT_NONE = 0,            /**< not rejected */
   LC_REJECT_BAD_TIME = 1,        /**< (cannot happen through this API: bad times are LC_BAD_TIME) */
   LC_REJECT_EMPTY_PERSON = 2,    /**< the person id is "" */
@@ -140,14 +149,14 @@ typedef enum lc_reject_reason {
 } lc_reject_reason;
 
 /** What a transition changed. */
-typedef enum lc_change {
+typedef LC_ENUM(lc_change) {
   LC_CHANGE_STAGE = 0,       /**< the stage moved from `from` to `to` */
   LC_CHANGE_ROLE_GAINED = 1, /**< `role` was gained */
   LC_CHANGE_ROLE_LOST = 2    /**< `role` was lost */
 } lc_change;
 
 /** What made a change happen. */
-typedef enum lc_cause {
+typedef LC_ENUM(lc_cause) {
   LC_CAUSE_EVENT = 0,     /**< an event arrived */
   LC_CAUSE_TIME = 1,      /**< a deadline passed */
   LC_CAUSE_CORRECTION = 2 /**< a late event or a refund forced a move the stage graph does not join */
@@ -155,7 +164,7 @@ typedef enum lc_cause {
 
 /** The rule that decided a change; the meaning of `figures` per rule is that
  * of C++ `reason::rule` (docs/api.md, "Profiles and history"). */
-typedef enum lc_rule {
+typedef LC_ENUM(lc_rule) {
   LC_RULE_NO_PURCHASE = 0,  /**< a = purchases refunded */
   LC_RULE_NEW_CUSTOMER = 1, /**< a = days since first purchase, b = new_days */
   LC_RULE_LAPSE = 2,        /**< a = days since last purchase, b = lapse_days */
@@ -168,7 +177,7 @@ typedef enum lc_rule {
 } lc_rule;
 
 /** How much transition history an engine keeps (for `lc_history`). */
-typedef enum lc_history_mode {
+typedef LC_ENUM(lc_history_mode) {
   LC_HISTORY_FULL = 0,   /**< every stage and role transition */
   LC_HISTORY_STAGES = 1, /**< stage transitions only */
   LC_HISTORY_NONE = 2    /**< none: least memory; read transitions per call or by callback */
