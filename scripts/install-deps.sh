@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lifecycle needs, if any is missing.
 set -euo pipefail
-packages=(g++ cmake make libboost-graph-dev libboost-date-time-dev libfmt-dev catch2 libsqlite3-dev "$@")
+packages=(g++ cmake make libboost-graph-dev libboost-date-time-dev libfmt-dev catch2 libsqlite3-dev pkg-config "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
