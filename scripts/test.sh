@@ -18,6 +18,13 @@ cmake -S tests/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$PWD/build/prefix
 cmake --build build/consumer -j"$jobs"
 build/consumer/consumer
 
+echo "== the examples, built alone against the installed package"
+for example in ecommerce_backend sql_state mobile_sdk; do
+  cmake -S "examples/$example" -B "build/installed_examples/$example" -DCMAKE_PREFIX_PATH="$PWD/build/prefix" >/dev/null
+  cmake --build "build/installed_examples/$example" -j"$jobs" >/dev/null
+  LD_LIBRARY_PATH="$PWD/build/prefix/lib:$PWD/build/prefix/lib64" "build/installed_examples/$example/$example" >/dev/null
+done
+
 echo "== C consumers of the installed package"
 cmake -S tests/consumer_c -B build/consumer_c -DCMAKE_PREFIX_PATH="$PWD/build/prefix" >/dev/null
 cmake --build build/consumer_c -j"$jobs"
