@@ -35,6 +35,7 @@ static_assert(sizeof(person_slot) == 64, "a person's fixed state is one cache li
 
 struct engine::impl {
   policy rules;
+  stage_graph graph;
   rule_params params;
   engine_options options;
 
@@ -57,6 +58,8 @@ struct engine::impl {
   std::array<std::uint64_t, stage_count> stage_n{};
   std::array<std::uint64_t, role_count> role_n{};
   transition_matrix moves{};
+  transition_matrix forbidden{};
+  std::vector<person_link> links;
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, role_count + 1> conversions_by_role{};
   ingest_counts totals;
@@ -65,9 +68,14 @@ struct engine::impl {
   std::vector<std::pair<std::uint32_t, std::function<void(const transition&)>>> subscribers;
   std::uint32_t next_subscription = 0;
 
-  impl(const policy& p, engine_options o) : rules(p), params(rule_params::from(p)), options(o) {
-    rules.validate();
-    params = rule_params::from(rules);
+  static const policy& validated(const policy& p) {
+    p.validate();
+    return p;
+  }
+
+  impl(const policy& p, engine_options o)
+      : rules(validated(p)), graph(rules), params(rule_params::from(rules)), options(o) {
+    params.moves = graph.table();  // the one place the graph is consulted; events only read the table
     calendar.reset(params.horizon());
     if (o.expected_persons > 0) {
       names.reserve(o.expected_persons);
@@ -95,6 +103,8 @@ struct engine::impl {
       --stage_n[static_cast<std::size_t>(t.from)];
       ++stage_n[static_cast<std::size_t>(t.to)];
       ++moves[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
+      if (t.cause == cause::correction && classify_move(params, t.from, t.to) == move_kind::forbidden)
+        ++forbidden[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
     } else if (t.what == change::role_gained) {
       ++role_n[static_cast<std::size_t>(t.role_changed)];
     } else {
@@ -264,6 +274,7 @@ struct engine::impl {
       return result;
     }
     ++totals.accepted;
+    ++totals.accepted_by_kind[static_cast<std::size_t>(e.kind)];
 
     const bool first_event = !s.core.has(person_core::known);
     if (first_event) {
@@ -298,9 +309,18 @@ struct engine::impl {
       else if (day + params.role_window > clock_day)
         schedule(p, day + params.role_window);
     }
+    // Last: interning the target may grow the person table (and move `s`).
+    if (!e.target.empty() && (e.kind == event_kind::purchase || e.kind == event_kind::referral))
+      add_link(p, e);
     result.transitions = out;
     notify();
     return result;
+  }
+
+  void add_link(person_id p, const event& e) {
+    if (e.target.size() > name_index::max_name || e.target == names.name_of(p.value)) return;
+    const person_id to = intern(e.target, hash_string(e.target));
+    links.push_back({p, to, e.kind == event_kind::purchase ? link_kind::paid_for : link_kind::referred});
   }
 
   static void add(batch_result& b, const ingest_result& r) {
@@ -373,6 +393,7 @@ engine::engine(engine&&) noexcept = default;
 engine& engine::operator=(engine&&) noexcept = default;
 
 const policy& engine::rules() const noexcept { return impl_->rules; }
+const stage_graph& engine::graph() const noexcept { return impl_->graph; }
 
 person_id engine::intern(std::string_view name) { return impl_->intern(name, hash_string(name)); }
 
@@ -420,6 +441,7 @@ boost::posix_time::ptime engine::clock() const {
 }
 
 std::size_t engine::known_persons() const noexcept { return impl_->known; }
+std::size_t engine::interned_persons() const noexcept { return impl_->persons.size(); }
 
 std::optional<profile> engine::profile_of(std::string_view name) const {
   const auto p = find(name);
@@ -454,7 +476,12 @@ std::vector<transition> engine::all_history() const {
 std::array<std::uint64_t, stage_count> engine::stage_counts() const noexcept { return impl_->stage_n; }
 std::array<std::uint64_t, role_count> engine::role_counts() const noexcept { return impl_->role_n; }
 transition_matrix engine::matrix() const noexcept { return impl_->moves; }
+transition_matrix engine::forbidden_moves() const noexcept { return impl_->forbidden; }
 std::uint64_t engine::conversions() const noexcept { return impl_->conversions; }
+bool engine::converted(person_id p) const noexcept {
+  return p.valid() && p.value < impl_->persons.size() && impl_->persons[p.value].core.has(person_core::converted);
+}
+std::span<const person_link> engine::links() const noexcept { return impl_->links; }
 std::array<std::uint64_t, role_count + 1> engine::conversions_by_primary_role() const noexcept {
   return impl_->conversions_by_role;
 }
@@ -468,6 +495,7 @@ memory_usage engine::memory() const {
   u.dedupe = m.seen_ids.bytes();
   u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
   u.history = m.history.size() * sizeof(transition) + m.history_prev.size() * sizeof(std::uint32_t);
+  u.links = m.links.capacity() * sizeof(person_link);
   return u;
 }
 

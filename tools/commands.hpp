@@ -12,5 +12,6 @@ using args = std::span<const std::string_view>;
 int scenario_command(args a);  // lifecycle scenario FILE...
 int replay_command(args a);    // lifecycle replay EVENTS.csv [options]
 int generate_command(args a);  // lifecycle generate --persons N --days D --seed S ...
+int graph_command(args a);     // lifecycle graph [--dot] [--policy FILE]
 
 }  // namespace lifecycle::cli

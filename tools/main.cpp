@@ -19,6 +19,7 @@ int usage(std::FILE* to, int code) {
       "  scenario FILE...      run scenario scripts; exit 0 all hold, 1 a failure, 2 malformed\n"
       "  replay EVENTS.csv     replay an event log and print the lifecycle report\n"
       "  generate              write a realistic, messy event log\n"
+      "  graph                 print the stage graph (--dot for Graphviz)\n"
       "  version               print the library version\n"
       "\n"
       "`lifecycle <command> --help` describes a command's options.\n",
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "scenario") return lifecycle::cli::scenario_command(rest);
     if (command == "replay") return lifecycle::cli::replay_command(rest);
     if (command == "generate") return lifecycle::cli::generate_command(rest);
+    if (command == "graph") return lifecycle::cli::graph_command(rest);
     if (command == "version" || command == "--version") {
       std::printf("lifecycle %s\n", lifecycle::version_string);
       return 0;
