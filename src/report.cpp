@@ -351,30 +351,35 @@ flow_summary report_collector::flows(std::size_t top_paths) const {
     }
   }
 
-  struct entry {
-    std::uint64_t code;
-    std::uint64_t persons;
-  };
-  std::vector<entry> order;
+  // Decode every path, then order: most persons first; ties shorter first, then in stage order.
   const std::uint64_t potential_only = static_cast<std::uint64_t>(static_cast<unsigned>(stage::potential) + 1);
-  for (const auto& [code, days] : paths) order.push_back({code, days.size()});
-  if (still > 0) order.push_back({potential_only, still});  // records always hold two stages or more
-  f.distinct_paths = order.size();
-  std::sort(order.begin(), order.end(), [](const entry& a, const entry& b) {
-    return a.persons != b.persons ? a.persons > b.persons : a.code < b.code;
-  });
-  if (order.size() > top_paths) order.resize(top_paths);
-  for (const entry& e : order) {
+  std::vector<std::pair<std::uint64_t, stage_path_count>> all;
+  auto decode = [](std::uint64_t code, std::uint64_t persons) {
     stage_path_count pc;
-    pc.persons = e.persons;
-    pc.longer = (e.code >> 63) != 0;
+    pc.persons = persons;
+    pc.longer = (code >> 63) != 0;
     for (int i = 0; i < impl::path_slots; ++i) {
-      const auto v = static_cast<unsigned>((e.code >> (3 * i)) & 7u);
+      const auto v = static_cast<unsigned>((code >> (3 * i)) & 7u);
       if (v == 0) break;
       pc.stages.push_back(static_cast<stage>(v - 1));
     }
+    return pc;
+  };
+  for (const auto& [code, days] : paths) all.emplace_back(code, decode(code, days.size()));
+  if (still > 0) all.emplace_back(potential_only, decode(potential_only, still));  // records hold two stages or more
+  f.distinct_paths = all.size();
+  auto before = [](const auto& a, const auto& b) {
+    if (a.second.persons != b.second.persons) return a.second.persons > b.second.persons;
+    if (a.second.stages.size() != b.second.stages.size()) return a.second.stages.size() < b.second.stages.size();
+    if (a.second.stages != b.second.stages) return a.second.stages < b.second.stages;
+    return a.first < b.first;
+  };
+  const std::size_t k = std::min(top_paths, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), before);
+  all.resize(k);
+  for (auto& [code, pc] : all) {
     if (pc.stages.size() > 1) {
-      std::vector<float> days = paths.at(e.code);
+      std::vector<float> days = paths.at(code);
       pc.median_days = median(days);
     }
     f.top_paths.push_back(std::move(pc));
@@ -670,12 +675,12 @@ std::string render_text(const replay_report& r) {
   {
     line(fmt::format("  the {} most common paths from potential ({} different paths):", r.flows.top_paths.size(),
                      grouped(r.flows.distinct_paths)));
-    table t({"persons", "share", "median days", "path"}, true);
+    table t({"path", "persons", "share", "median days"});
     for (const stage_path_count& p : r.flows.top_paths) {
       std::string path;
       for (stage s : p.stages) path += (path.empty() ? "" : " > ") + std::string(to_string(s));
       if (p.longer) path += " > ...";
-      t.add({grouped(p.persons), percent(p.persons, r.persons), p.median_days ? days_text(*p.median_days) : "-", path});
+      t.add({path, grouped(p.persons), percent(p.persons, r.persons), p.median_days ? days_text(*p.median_days) : "-"});
     }
     out += t.render("    ");
     line("    (median days: from becoming known to entering the path's last stage)");
@@ -684,7 +689,7 @@ std::string render_text(const replay_report& r) {
     if (d.persons == 0)
       line(fmt::format("  {}: nobody yet", what));
     else
-      line(fmt::format("  {}: mean {}, median {} days ({} persons)", what, days_text(d.mean), days_text(d.median),
+      line(fmt::format("  {}: mean {}, median {} days (n = {})", what, days_text(d.mean), days_text(d.median),
                        grouped(d.persons)));
   };
   days_line("days to the first purchase (from becoming known)", r.flows.to_first_purchase);
@@ -866,10 +871,10 @@ std::string render_json(const replay_report& r) {
     field("people",
           fmt::format("{{\"purchases\": {}, \"purchases_for_others\": {}, \"share_for_others\": {}, \"payers\": {}, "
                       "\"beneficiaries\": {}, \"referrals\": {}, \"referrers\": {}, \"referred\": {}, "
-                      "\"graph_persons\": {}, \"graph_edges\": {}, \"build_seconds\": {}, \"bytes\": {}}}",
+                      "\"graph_persons\": {}, \"graph_edges\": {}, \"graph_bytes\": {}}}",
                       p.purchases, p.purchases_for_others, json_number(share(p.purchases_for_others, p.purchases)),
                       p.payers, p.beneficiaries, p.referrals, p.referrers, p.referred, p.graph_persons, p.graph_edges,
-                      json_number(p.build_seconds), p.bytes));
+                      p.bytes));
     std::string a = "[";
     for (const advocate_entry& e : r.advocates)
       a += fmt::format("{}{{\"person\": {}, \"referred\": {}, \"referred_customers\": {}, \"reach\": {}, "
@@ -879,10 +884,12 @@ std::string render_json(const replay_report& r) {
     field("advocates", a + "]");
   }
   field("timing",
-        fmt::format("{{\"seconds\": {}, \"parse_seconds\": {}, \"ingest_seconds\": {}, \"bytes\": {}, \"rows_per_second\": {}}}",
+        fmt::format("{{\"seconds\": {}, \"parse_seconds\": {}, \"ingest_seconds\": {}, \"bytes\": {}, \"rows_per_second\": {}, "
+                    "\"people_graph_seconds\": {}}}",
                     json_number(r.rows.seconds), json_number(r.rows.parse_seconds), json_number(r.rows.ingest_seconds),
                     r.rows.bytes,
-                    json_number(r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0)),
+                    json_number(r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0),
+                    json_number(r.people.build_seconds)),
         true);
   o += "}\n";
   return o;

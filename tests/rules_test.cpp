@@ -499,6 +499,6 @@ TEST_CASE("rules: the stage graph joins exactly the moves model.md draws", "[rul
       // The table the rules classify with says the same, for the engine and person_state alike.
       const auto params = lifecycle::detail::rule_params::from(policy{});
       CHECK((lifecycle::detail::classify_move(params, from, to) == move_kind::normal) == normal);
-      CHECK(lifecycle::detail::classify_move(params, from, to) == move_kind::correction || normal);
+      CHECK((lifecycle::detail::classify_move(params, from, to) == move_kind::correction || normal));
     }
 }
