@@ -274,7 +274,6 @@ struct engine::impl {
       return result;
     }
     ++totals.accepted;
-    ++totals.accepted_by_kind[static_cast<std::size_t>(e.kind)];
 
     const bool first_event = !s.core.has(person_core::known);
     if (first_event) {
@@ -310,14 +309,16 @@ struct engine::impl {
         schedule(p, day + params.role_window);
     }
     // Last: interning the target may grow the person table (and move `s`).
-    if (!e.target.empty() && (e.kind == event_kind::purchase || e.kind == event_kind::referral))
+    if (!e.target.empty()) [[unlikely]]
       add_link(p, e);
     result.transitions = out;
     notify();
     return result;
   }
 
-  void add_link(person_id p, const event& e) {
+  // Rare (a gift, a referral): kept out of line so the common path stays short.
+  [[gnu::noinline, gnu::cold]] void add_link(person_id p, const event& e) {
+    if (e.kind != event_kind::purchase && e.kind != event_kind::referral) return;
     if (e.target.size() > name_index::max_name || e.target == names.name_of(p.value)) return;
     const person_id to = intern(e.target, hash_string(e.target));
     links.push_back({p, to, e.kind == event_kind::purchase ? link_kind::paid_for : link_kind::referred});

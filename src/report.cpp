@@ -417,7 +417,7 @@ replay_report build_report(const engine& eng, const report_collector& collector,
   std::array<std::vector<float>, stage_count> per_person;
   const bool dated = !r.as_of.is_special();
 
-  std::uint64_t found = 0;
+  std::uint64_t found = 0, purchases_seen = 0;
   for (std::uint32_t i = 0; found < r.persons && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
     const person_id id{i};
     const auto pr = eng.profile_of(id);
@@ -427,6 +427,7 @@ replay_report build_report(const engine& eng, const report_collector& collector,
     }
     ++found;
     if (pr->roles.empty()) ++r.no_role;
+    purchases_seen += pr->purchases + pr->refunded_purchases;
 
     const auto am = month_of(pr->first_seen);
     cohort_conversion& a = appear[am];
@@ -486,7 +487,7 @@ replay_report build_report(const engine& eng, const report_collector& collector,
 
   const people_graph people(eng);
   people_summary& ps = r.people;
-  ps.purchases = eng.counts().accepted_by_kind[static_cast<std::size_t>(event_kind::purchase)];
+  ps.purchases = purchases_seen;
   ps.purchases_for_others = people.links(link_kind::paid_for);
   ps.payers = people.sources(link_kind::paid_for);
   ps.beneficiaries = people.targets(link_kind::paid_for);
@@ -563,7 +564,7 @@ std::string render_text(const replay_report& r) {
   line(fmt::format("\nTransitions: {} stage changes ({} on events, {} on time, {} by correction{})", grouped(moves),
                    grouped(r.by_cause[0]), grouped(r.by_cause[1]), grouped(r.by_cause[2]),
                    r.forbidden_total > 0
-                       ? fmt::format(", of them {} moves the policy's stage graph forbids", grouped(r.forbidden_total))
+                       ? fmt::format(", of them {} forbidden by the policy's stage graph", grouped(r.forbidden_total))
                        : std::string()));
   {
     std::vector<std::string> head = {"from \\ to"};

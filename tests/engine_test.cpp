@@ -347,8 +347,6 @@ TEST_CASE("engine: purchases and referrals with a target make person links", "[e
   CHECK(eng.converted(id_of(eng, "mom")));
   CHECK_FALSE(eng.converted(id_of(eng, "kid")));
   CHECK_FALSE(eng.converted(person_id{}));
-  CHECK(eng.counts().accepted_by_kind[static_cast<std::size_t>(event_kind::purchase)] == 2);
-  CHECK(eng.counts().accepted_by_kind[static_cast<std::size_t>(event_kind::referral)] == 1);
   CHECK(eng.memory().links >= 2 * sizeof(person_link));
 }
 

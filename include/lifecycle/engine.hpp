@@ -15,7 +15,6 @@
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
 #include "lifecycle/event.hpp"
-#include "lifecycle/event_kind.hpp"
 #include "lifecycle/person_id.hpp"
 #include "lifecycle/person_link.hpp"
 #include "lifecycle/policy.hpp"
@@ -91,7 +90,6 @@ struct memory_usage {
 /// Running totals of what was ingested.
 struct ingest_counts {
   std::uint64_t accepted = 0, duplicate = 0, rejected = 0;
-  std::array<std::uint64_t, event_kind_count> accepted_by_kind{};  ///< accepted events by `event_kind`
 };
 
 /// Identifies a subscription for `unsubscribe`.

@@ -162,7 +162,7 @@ struct stage_time {
 
 /// The people graph in figures (people_graph.hpp).
 struct people_summary {
-  std::uint64_t purchases = 0;             ///< purchases accepted
+  std::uint64_t purchases = 0;             ///< purchases of the known persons (net of refunds, plus the refunded)
   std::uint64_t purchases_for_others = 0;  ///< of them with a `target` other than the payer
   std::uint64_t payers = 0;                ///< persons who paid for someone else
   std::uint64_t beneficiaries = 0;         ///< persons someone else paid for
