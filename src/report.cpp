@@ -699,11 +699,11 @@ std::string render_text(const replay_report& r) {
   line("\nPeople (who pays for whom, who brings whom)");
   {
     const people_summary& p = r.people;
-    line(fmt::format("  purchases made for someone else: {} of {} ({}), by {} payers for {} beneficiaries",
+    line(fmt::format("  purchases made for someone else: {} of {} ({}); {} payers, {} beneficiaries",
                      grouped(p.purchases_for_others), grouped(p.purchases), percent(p.purchases_for_others, p.purchases),
                      grouped(p.payers), grouped(p.beneficiaries)));
-    line(fmt::format("  referrals naming the person referred: {}, by {} referrers, of {} persons", grouped(p.referrals),
-                     grouped(p.referrers), grouped(p.referred)));
+    line(fmt::format("  referrals that name the person referred: {}; {} referrers, {} persons referred",
+                     grouped(p.referrals), grouped(p.referrers), grouped(p.referred)));
     line(fmt::format("  people graph: {} persons, {} distinct links, built in {:.1f} ms ({:.1f} MB)",
                      grouped(p.graph_persons), grouped(p.graph_edges), p.build_seconds * 1e3,
                      static_cast<double>(p.bytes) / 1e6));

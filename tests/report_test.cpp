@@ -281,8 +281,8 @@ TEST_CASE("report: who pays for whom, who brings whom, and the advocates", "[rep
   CHECK(r.report.advocates[1].figures.reach.customers == 1);
 
   const std::string text = render_text(r.report);
-  CHECK(text.find("purchases made for someone else: 3 of 6 (50.0%), by 2 payers for 1 beneficiaries") !=
-        std::string::npos);
+  CHECK(text.find("purchases made for someone else: 3 of 6 (50.0%); 2 payers, 1 beneficiaries") != std::string::npos);
+  CHECK(text.find("referrals that name the person referred: 4; 3 referrers, 4 persons referred") != std::string::npos);
   CHECK(text.find("Advocates (who referred the most persons who became customers)") != std::string::npos);
   CHECK(text.find("  ann            2          1      3                2") != std::string::npos);
   const std::string json = render_json(r.report);

@@ -59,6 +59,7 @@ class people_graph {
   /// themself are ignored (the engine never records them).
   people_graph(std::size_t persons, std::span<const person_link> links, std::span<const person_id> customers);
   ~people_graph();
+  /// A moved-from graph may only be assigned to or destroyed.
   people_graph(people_graph&&) noexcept;
   people_graph& operator=(people_graph&&) noexcept;
   people_graph(const people_graph&) = delete;

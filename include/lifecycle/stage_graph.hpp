@@ -116,6 +116,8 @@ class stage_graph {
   stage_graph(const stage_moves& allow, const stage_moves& forbid);
   /// The graph of `p.allow_moves` and `p.forbid_moves`; throws as above.
   explicit stage_graph(const policy& p);
+  /// Copies rebuild the graph (it is tiny); a moved-from graph may only be
+  /// assigned to or destroyed.
   ~stage_graph();
   stage_graph(const stage_graph&);
   stage_graph& operator=(const stage_graph&);
@@ -133,7 +135,8 @@ class stage_graph {
   /// the forbidden moves between distinct stages.
   std::vector<stage_edge> edges() const;
   /// Whether \p to can be reached from \p from by normal moves (a breadth-first
-  /// search of the graph; true when from == to).
+  /// search of the graph; true when from == to). Throws `lifecycle::error`
+  /// (errc::invalid_argument) for a stage outside the enum.
   bool reachable(stage from, stage to) const;
   /// Normal edges, correction edges and forbidden moves.
   std::size_t count(move_kind k) const noexcept;
