@@ -88,6 +88,12 @@ std::string offset_text(boost::posix_time::time_duration d) {
   return fmt::format("{}{:02}:{:02}", negative ? '-' : '+', d.hours(), d.minutes());
 }
 
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 // "none", or "loyal->deal_hunter, passive -> new" (commas between moves).
 stage_moves parse_moves(std::string_view key, std::string_view v) {
   stage_moves out;
@@ -95,21 +101,15 @@ stage_moves parse_moves(std::string_view key, std::string_view v) {
   std::string_view rest = v;
   while (true) {
     const std::size_t comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    const std::string_view item = trim_blanks(rest.substr(0, comma));
     const auto m = parse_stage_move(item);
     if (!m) {
-      const std::size_t arrow = item.find("->");
-      if (arrow != std::string_view::npos) {
-        for (std::string_view name : {item.substr(0, arrow), item.substr(arrow + 2)}) {
-          while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
-          while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-          if (!parse_stage(name))
-            bad(key, fmt::format("names an unknown stage '{}' in '{}' (stages: {})", name, item,
+      // Name the unknown stage when the item has the shape of a move.
+      if (const std::size_t arrow = item.find("->"); arrow != std::string_view::npos)
+        for (std::string_view name : {item.substr(0, arrow), item.substr(arrow + 2)})
+          if (!parse_stage(trim_blanks(name)))
+            bad(key, fmt::format("names an unknown stage '{}' in '{}' (stages: {})", trim_blanks(name), item,
                                  fmt::join(stage_names, ", ")));
-        }
-      }
       bad(key, fmt::format("must be moves such as loyal->deal_hunter, separated by commas, or none; got '{}'", item));
     }
     out.insert(*m);

@@ -29,7 +29,6 @@ struct rule_params {
   bool host_clock;
   move_table moves;  // the stage graph, folded into a table: classifying a move is one load
 
-
   static rule_params from(const policy& p) {
     return {p.new_days,
             p.lapse_days,
