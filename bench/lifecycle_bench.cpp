@@ -3,12 +3,13 @@
 // a floor measured in the same run. It only prints; it is never a test.
 //
 //   lifecycle-bench [--persons N] [--events N] [--days D] [--seed S] [--quick] [--no-history]
-//                   [--only strings,handles,floor,history,advance]
+//                   [--only strings,handles,floor,history,advance,people]
 //
 // Every event is generated into memory first (bench/event_generator.hpp); only
 // the engine calls and the loop that builds each lifecycle::event are timed.
 // Sections: 1 string ids (and memory, and advancing the real engine after the
-// year), 2 handles, 3 the floor, 4 history_mode::full, 5 advance_to controlled.
+// year), 2 handles, 3 the floor, 4 history_mode::full, 5 advance_to controlled,
+// 6 building the people graph (from the run's links, and a synthetic million-person graph).
 // To profile one: perf record -g ./lifecycle-bench --quick --only handles
 
 #include <lifecycle/lifecycle.hpp>
@@ -51,13 +52,13 @@ struct options {
   lifecycle_bench::stream_options stream;
   bool quick = false;
   // Sections to run (--only picks some, e.g. to profile one of them).
-  bool strings = true, handles = true, floor = true, history = true, advance = true;
+  bool strings = true, handles = true, floor = true, history = true, advance = true, people = true;
 };
 
 void usage(std::FILE* to) {
   fmt::print(to,
              "usage: lifecycle-bench [--persons N] [--events N] [--days D] [--seed S] [--quick] [--no-history]\n"
-             "                       [--only strings,handles,floor,history,advance]\n"
+             "                       [--only strings,handles,floor,history,advance,people]\n"
              "  --persons N    persons in the stream (default 1000000)\n"
              "  --events N     events in the stream (default 20000000; at least --persons)\n"
              "  --days D       days the stream spans (default 365)\n"
@@ -108,7 +109,7 @@ std::optional<options> parse_options(int argc, char** argv) {
         fmt::print(stderr, "lifecycle-bench: --only needs a list\n");
         return std::nullopt;
       }
-      o.strings = o.handles = o.floor = o.history = o.advance = false;
+      o.strings = o.handles = o.floor = o.history = o.advance = o.people = false;
       std::string_view list = argv[++i];
       while (!list.empty()) {
         const auto comma = list.find(',');
@@ -119,6 +120,7 @@ std::optional<options> parse_options(int argc, char** argv) {
         else if (name == "floor") o.floor = true;
         else if (name == "history") o.history = true;
         else if (name == "advance") o.advance = true;
+        else if (name == "people") o.people = true;
         else {
           fmt::print(stderr, "lifecycle-bench: --only: unknown section '{}'\n", name);
           return std::nullopt;
@@ -454,6 +456,11 @@ int main(int argc, char** argv) {
              grouped(n));
 
   // ---- 1. string ids and event ids ----------------------------------------
+  struct people_figure {
+    std::size_t persons = 0, links = 0;
+    double seconds = 0;
+  };
+  std::optional<people_figure> people_from_run, people_synthetic;
   std::optional<ingest_run> strings;
   memory_usage mem;
   std::size_t known = 0;
@@ -486,7 +493,15 @@ int main(int argc, char** argv) {
     fmt::print("     index    {:7.1f} B/person  ({})  person id strings and their hash index\n", bpp(mem.index), mib(mem.index));
     fmt::print("     dedupe   {:7.1f} B/person  ({})  remembered event ids\n", bpp(mem.dedupe), mib(mem.dedupe));
     fmt::print("     schedule {:7.1f} B/person  ({})  deadline calendar\n", bpp(mem.schedule), mib(mem.schedule));
-    fmt::print("     history  {:7.1f} B/person  ({})  (history_mode::none)\n\n", bpp(mem.history), mib(mem.history));
+    fmt::print("     history  {:7.1f} B/person  ({})  (history_mode::none)\n", bpp(mem.history), mib(mem.history));
+    fmt::print("     links    {:7.1f} B/person  ({})  person links (gifts, referrals)\n\n", bpp(mem.links), mib(mem.links));
+    if (opt.people) {
+      const people_graph g(eng);
+      people_from_run = people_figure{g.persons(), eng.links().size(), g.build_seconds()};
+      fmt::print("   people graph of the run's {} links ({} gifts, {} referrals) over {} handles: built in {:.1f} ms\n\n",
+                 grouped(eng.links().size()), grouped(g.links(link_kind::paid_for)), grouped(g.links(link_kind::referred)),
+                 grouped(g.persons()), g.build_seconds() * 1e3);
+    }
 
     // Durable state: the whole engine to bytes and back.
     {
@@ -643,6 +658,40 @@ int main(int argc, char** argv) {
                many / few, rows[1].p.median() / rows[0].p.median(), rows[0].p.median() / rows[2].p.median());
   }
 
+  // ---- 6. the people graph at scale ----------------------------------------
+  if (opt.people) {
+    // A million persons (or --persons, if more) with sparse links: each person
+    // refers one other and a third of them pay for one other, at random.
+    const std::size_t persons = std::max<std::size_t>(n, 1'000'000);
+    std::vector<person_link> links;
+    links.reserve(persons + persons / 3);
+    std::uint64_t x = opt.stream.seed * 0x9e3779b97f4a7c15ULL + 1;
+    auto next = [&x, persons] {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      return static_cast<std::uint32_t>(x % persons);
+    };
+    std::vector<person_id> customers;
+    for (std::uint32_t p = 0; p < persons; ++p) {
+      links.push_back({person_id{p}, person_id{next()}, link_kind::referred});
+      if (p % 3 == 0) links.push_back({person_id{p}, person_id{next()}, link_kind::paid_for});
+      if (p % 10 == 0) customers.push_back(person_id{p});
+    }
+    const people_graph g(persons, links, customers);
+    people_synthetic = people_figure{persons, links.size(), g.build_seconds()};
+    const auto t0 = steady::now();
+    const auto top = g.top_advocates(10);
+    const double top_seconds = seconds_since(t0);
+    fmt::print("6. people graph, synthetic: {} persons, {} links (a referral each, a gift for every third)\n",
+               grouped(persons), grouped(links.size()));
+    fmt::print("   built in {:.0f} ms ({:.0f} ns/link), {}; top 10 advocates with their reach in {:.0f} ms\n",
+               g.build_seconds() * 1e3, g.build_seconds() * 1e9 / static_cast<double>(links.size()), mib(g.bytes()),
+               top_seconds * 1e3);
+    if (!top.empty())
+      fmt::print("   (the first reaches {} persons through referrals, {} of them customers)\n",
+                 grouped(top.front().reach.persons), grouped(top.front().reach.customers));
+    fmt::print("\n");
+  }
+
   // ---- summary ------------------------------------------------------------
   std::vector<summary_row> summary;
   auto verdict = [](bool ok) { return std::string(ok ? "ok" : "MISSED"); };
@@ -693,6 +742,13 @@ int main(int argc, char** argv) {
                        fmt::format("{:.1f}x / {:.1f}x / {:.1f} us", due_ratio, held_ratio, empty * 1e6),
                        "follows due", verdict(due_ratio > 2 * held_ratio && empty < 50e-6)});
   }
+  if (people_from_run)
+    summary.push_back({fmt::format("people graph, the run's {} links", grouped(people_from_run->links)),
+                       fmt::format("{:.1f} ms", people_from_run->seconds * 1e3), "-", ""});
+  if (people_synthetic)
+    summary.push_back({fmt::format("people graph, {} persons", grouped(people_synthetic->persons)),
+                       fmt::format("{:.0f} ms", people_synthetic->seconds * 1e3), "<= 5 s",
+                       verdict(people_synthetic->seconds <= 5.0)});
   fmt::print("summary ({} persons, {} events)\n", grouped(n), grouped(events));
   fmt::print("  {:<38} {:>24}  {:<12} {}\n", "figure", "measured", "target", "");
   for (const summary_row& r : summary)

@@ -38,6 +38,7 @@ static_assert(sizeof(person_slot) == 64, "a person's fixed state is one cache li
 
 struct engine::impl {
   policy rules;
+  stage_graph graph;
   rule_params params;
   engine_options options;
 
@@ -60,6 +61,8 @@ struct engine::impl {
   std::array<std::uint64_t, stage_count> stage_n{};
   std::array<std::uint64_t, role_count> role_n{};
   transition_matrix moves{};
+  transition_matrix forbidden{};
+  std::vector<person_link> links;
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, role_count + 1> conversions_by_role{};
   ingest_counts totals;
@@ -68,9 +71,14 @@ struct engine::impl {
   std::vector<std::pair<std::uint32_t, std::function<void(const transition&)>>> subscribers;
   std::uint32_t next_subscription = 0;
 
-  impl(const policy& p, engine_options o) : rules(p), params(rule_params::from(p)), options(o) {
-    rules.validate();
-    params = rule_params::from(rules);
+  static const policy& validated(const policy& p) {
+    p.validate();
+    return p;
+  }
+
+  impl(const policy& p, engine_options o)
+      : rules(validated(p)), graph(rules), params(rule_params::from(rules)), options(o) {
+    params.moves = graph.table();  // the one place the graph is consulted; events only read the table
     calendar.reset(params.horizon());
     if (o.expected_persons > 0) {
       names.reserve(o.expected_persons);
@@ -98,6 +106,8 @@ struct engine::impl {
       --stage_n[static_cast<std::size_t>(t.from)];
       ++stage_n[static_cast<std::size_t>(t.to)];
       ++moves[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
+      if (t.cause == cause::correction && classify_move(params, t.from, t.to) == move_kind::forbidden)
+        ++forbidden[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
     } else if (t.what == change::role_gained) {
       ++role_n[static_cast<std::size_t>(t.role_changed)];
     } else {
@@ -301,9 +311,20 @@ struct engine::impl {
       else if (day + params.role_window > clock_day)
         schedule(p, day + params.role_window);
     }
+    // Last: interning the target may grow the person table (and move `s`).
+    if (!e.target.empty()) [[unlikely]]
+      add_link(p, e);
     result.transitions = out;
     notify();
     return result;
+  }
+
+  // Rare (a gift, a referral): kept out of line so the common path stays short.
+  [[gnu::noinline, gnu::cold]] void add_link(person_id p, const event& e) {
+    if (e.kind != event_kind::purchase && e.kind != event_kind::referral) return;
+    if (e.target.size() > name_index::max_name || e.target == names.name_of(p.value)) return;
+    const person_id to = intern(e.target, hash_string(e.target));
+    links.push_back({p, to, e.kind == event_kind::purchase ? link_kind::paid_for : link_kind::referred});
   }
 
   static void add(batch_result& b, const ingest_result& r) {
@@ -376,6 +397,7 @@ engine::engine(engine&&) noexcept = default;
 engine& engine::operator=(engine&&) noexcept = default;
 
 const policy& engine::rules() const noexcept { return impl_->rules; }
+const stage_graph& engine::graph() const noexcept { return impl_->graph; }
 
 person_id engine::intern(std::string_view name) { return impl_->intern(name, hash_string(name)); }
 
@@ -423,6 +445,7 @@ boost::posix_time::ptime engine::clock() const {
 }
 
 std::size_t engine::known_persons() const noexcept { return impl_->known; }
+std::size_t engine::interned_persons() const noexcept { return impl_->persons.size(); }
 
 std::optional<profile> engine::profile_of(std::string_view name) const {
   const auto p = find(name);
@@ -457,7 +480,12 @@ std::vector<transition> engine::all_history() const {
 std::array<std::uint64_t, stage_count> engine::stage_counts() const noexcept { return impl_->stage_n; }
 std::array<std::uint64_t, role_count> engine::role_counts() const noexcept { return impl_->role_n; }
 transition_matrix engine::matrix() const noexcept { return impl_->moves; }
+transition_matrix engine::forbidden_moves() const noexcept { return impl_->forbidden; }
 std::uint64_t engine::conversions() const noexcept { return impl_->conversions; }
+bool engine::converted(person_id p) const noexcept {
+  return p.valid() && p.value < impl_->persons.size() && impl_->persons[p.value].core.has(person_core::converted);
+}
+std::span<const person_link> engine::links() const noexcept { return impl_->links; }
 std::array<std::uint64_t, role_count + 1> engine::conversions_by_primary_role() const noexcept {
   return impl_->conversions_by_role;
 }
@@ -471,6 +499,7 @@ memory_usage engine::memory() const {
   u.dedupe = m.seen_ids.bytes();
   u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
   u.history = m.history.size() * sizeof(transition) + m.history_prev.size() * sizeof(std::uint32_t);
+  u.links = m.links.capacity() * sizeof(person_link);
   return u;
 }
 
@@ -575,6 +604,8 @@ std::vector<std::byte> engine::snapshot() const {
   for (std::uint64_t c : m.conversions_by_role) w.put(c);
   for (const auto& row : m.moves)
     for (std::uint64_t c : row) w.put(c);
+  for (const auto& row : m.forbidden)
+    for (std::uint64_t c : row) w.put(c);
 
   w.put(static_cast<std::uint32_t>(m.persons.size()));
   for (std::uint32_t i = 0; i < m.persons.size(); ++i) {
@@ -586,6 +617,13 @@ std::vector<std::byte> engine::snapshot() const {
     for (const purchase_record& r : m.purchase_span(s)) put_purchase(w, r);
     w.put(static_cast<std::uint32_t>(s.activity.size));
     for (const activity_day& a : m.activity_span(s)) put_activity(w, a);
+  }
+
+  w.put(static_cast<std::uint64_t>(m.links.size()));
+  for (const person_link& l : m.links) {
+    w.put(l.from.value);
+    w.put(l.to.value);
+    w.put(static_cast<std::uint8_t>(l.kind));
   }
 
   std::uint64_t live_ids = 0;
@@ -656,6 +694,8 @@ engine engine::restore(std::span<const std::byte> bytes) {
   for (std::uint64_t& c : m.conversions_by_role) c = in.get<std::uint64_t>();
   for (auto& row : m.moves)
     for (std::uint64_t& c : row) c = in.get<std::uint64_t>();
+  for (auto& row : m.forbidden)
+    for (std::uint64_t& c : row) c = in.get<std::uint64_t>();
 
   const std::size_t n = in.get_count(4 + person_core_bytes + 4 + 4 + 4);
   m.names.reserve(n);
@@ -689,6 +729,19 @@ engine engine::restore(std::span<const std::byte> bytes) {
       for (role r : all_roles)
         if (role_set::from_bits(s.core.roles).contains(r)) ++m.role_n[static_cast<std::size_t>(r)];
     }
+  }
+
+  const std::uint64_t nlinks = in.get<std::uint64_t>();
+  if (nlinks > in.remaining() / 9) in.fail("link count larger than the data");
+  m.links.reserve(static_cast<std::size_t>(nlinks));
+  for (std::uint64_t k = 0; k < nlinks; ++k) {
+    person_link l;
+    l.from = person_id{in.get<std::uint32_t>()};
+    l.to = person_id{in.get<std::uint32_t>()};
+    const auto kind = in.get<std::uint8_t>();
+    if (l.from.value >= n || l.to.value >= n || l.from == l.to || kind > 1) in.fail("person link out of range");
+    l.kind = static_cast<link_kind>(kind);
+    m.links.push_back(l);
   }
 
   const std::uint64_t ids = in.get<std::uint64_t>();

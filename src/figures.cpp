@@ -15,7 +15,10 @@ figures& figures::operator+=(const figures& other) noexcept {
   known_persons += other.known_persons;
   add(stages, other.stages);
   add(roles, other.roles);
-  for (std::size_t i = 0; i < stage_count; ++i) add(moves[i], other.moves[i]);
+  for (std::size_t i = 0; i < stage_count; ++i) {
+    add(moves[i], other.moves[i]);
+    add(forbidden[i], other.forbidden[i]);
+  }
   conversions += other.conversions;
   add(conversions_by_primary_role, other.conversions_by_primary_role);
   ingested.accepted += other.ingested.accepted;
@@ -30,6 +33,7 @@ figures figures_of(const engine& e) {
   f.stages = e.stage_counts();
   f.roles = e.role_counts();
   f.moves = e.matrix();
+  f.forbidden = e.forbidden_moves();
   f.conversions = e.conversions();
   f.conversions_by_primary_role = e.conversions_by_primary_role();
   f.ingested = e.counts();

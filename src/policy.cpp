@@ -88,6 +88,36 @@ std::string offset_text(boost::posix_time::time_duration d) {
   return fmt::format("{}{:02}:{:02}", negative ? '-' : '+', d.hours(), d.minutes());
 }
 
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "none", or "loyal->deal_hunter, passive -> new" (commas between moves).
+stage_moves parse_moves(std::string_view key, std::string_view v) {
+  stage_moves out;
+  if (v == "none") return out;
+  std::string_view rest = v;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = trim_blanks(rest.substr(0, comma));
+    const auto m = parse_stage_move(item);
+    if (!m) {
+      // Name the unknown stage when the item has the shape of a move.
+      if (const std::size_t arrow = item.find("->"); arrow != std::string_view::npos)
+        for (std::string_view name : {item.substr(0, arrow), item.substr(arrow + 2)})
+          if (!parse_stage(trim_blanks(name)))
+            bad(key, fmt::format("names an unknown stage '{}' in '{}' (stages: {})", trim_blanks(name), item,
+                                 fmt::join(stage_names, ", ")));
+      bad(key, fmt::format("must be moves such as loyal->deal_hunter, separated by commas, or none; got '{}'", item));
+    }
+    out.insert(*m);
+    if (comma == std::string_view::npos) return out;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 void check_days(std::string_view key, int v) {
   if (v < 1 || v > max_days) bad(key, fmt::format("must be between 1 and {} days, got {}", max_days, v));
 }
@@ -116,6 +146,11 @@ void policy::validate() const {
   if (clock != clock_mode::replay && clock != clock_mode::host) bad("clock", "must be replay or host");
   if (max_skew.is_special() || max_skew.is_negative() || max_skew > boost::posix_time::hours(24 * 7))
     bad("max_skew", "must be between 0 and 7 days");
+  try {
+    const stage_graph graph(allow_moves, forbid_moves);  // builds and checks the graph
+  } catch (const error& e) {
+    throw error(errc::invalid_policy, fmt::format("policy: {}", e.what()));
+  }
 }
 
 void policy::set(std::string_view key, std::string_view value) {
@@ -134,6 +169,8 @@ void policy::set(std::string_view key, std::string_view value) {
     if (!m) bad(key, fmt::format("must be replay or host, got '{}'", value));
     clock = *m;
   } else if (key == "max_skew") max_skew = parse_skew(key, value);
+  else if (key == "allow_moves") allow_moves = parse_moves(key, value);
+  else if (key == "forbid_moves") forbid_moves = parse_moves(key, value);
   else throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 
@@ -150,6 +187,8 @@ std::string policy::get(std::string_view key) const {
   if (key == "utc_offset") return offset_text(utc_offset);
   if (key == "clock") return std::string(to_string(clock));
   if (key == "max_skew") return std::to_string(max_skew.total_seconds());
+  if (key == "allow_moves") return to_string(allow_moves);
+  if (key == "forbid_moves") return to_string(forbid_moves);
   throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 

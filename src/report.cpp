@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <ostream>
+#include <unordered_map>
 
 #include <boost/date_time/gregorian/gregorian.hpp>
 #include <boost/date_time/posix_time/posix_time.hpp>
@@ -202,14 +203,39 @@ std::string non_default_policy(const policy& p) {
 
 struct report_collector::impl {
   const engine* eng = nullptr;
+  static constexpr std::uint8_t never = 0xff;
+  static constexpr int path_slots = 21;  // 3 bits a stage in 63 bits; bit 63 marks a longer path
   struct person_record {
-    std::int64_t entered_us = no_time;  // start of the current stay
-    std::int64_t passive_us = no_time;  // first passive since leaving potential
+    std::int64_t entered_us = no_time;   // start of the current stay
+    std::int64_t passive_us = no_time;   // first passive since leaving potential
+    std::int64_t known_us = no_time;     // start of the first stay: when the person became known
+    std::int64_t customer_us = no_time;  // first move into a customer stage
+    std::int64_t new_us = no_time;       // first entry into new
+    std::int64_t loyal_after_new_us = no_time;  // first entry into loyal after that
+    std::uint64_t path = 0;              // stage + 1 per 3 bits, oldest lowest
+    std::uint8_t steps = 0;              // stages on the path, saturating at never - 1
+    std::array<std::uint8_t, stage_count> first_at{never, never, never, never, never};  // step of first entry
+    std::uint8_t last_loyal_at = never;  // step of the latest entry into loyal
+    std::uint8_t current = 0;            // the stage now
     bool converted = false;
   };
   std::vector<person_record> persons;
+  std::uint64_t recorded = 0;  // persons with a record (at least one stage change)
   std::array<std::vector<float>, stage_count> stays;
   std::array<transition_matrix, 3> by_cause{};
+
+  static void step(person_record& rec, stage s) {
+    const std::uint8_t at = rec.steps;
+    if (at < path_slots)
+      rec.path |= static_cast<std::uint64_t>(static_cast<unsigned>(s) + 1) << (3 * at);
+    else
+      rec.path |= std::uint64_t{1} << 63;
+    auto& first = rec.first_at[static_cast<std::size_t>(s)];
+    if (first == never) first = at;
+    if (s == stage::loyal) rec.last_loyal_at = at;
+    rec.current = static_cast<std::uint8_t>(s);
+    if (rec.steps < never - 1) ++rec.steps;
+  }
 
   void on(const transition& t) {
     if (t.what != change::stage || !t.person.valid()) return;
@@ -220,14 +246,26 @@ struct report_collector::impl {
     double stay = 0;
     if (rec.entered_us != no_time) {
       stay = static_cast<double>(when - rec.entered_us) / us_per_day;
-    } else if (const auto pr = eng->profile_of(t.person)) {
-      // The first stay began with the person's first event, which made no
-      // transition; the engine has counted it.
-      stay = pr->days_in_stage[static_cast<std::size_t>(t.from)];
+    } else {
+      if (const auto pr = eng->profile_of(t.person)) {
+        // The first stay began with the person's first event, which made no
+        // transition; the engine has counted it.
+        stay = pr->days_in_stage[static_cast<std::size_t>(t.from)];
+      }
+      ++recorded;
+      rec.known_us = when - static_cast<std::int64_t>(std::max(0.0, stay) * us_per_day);
+      step(rec, t.from);
     }
     stays[static_cast<std::size_t>(t.from)].push_back(static_cast<float>(std::max(0.0, stay)));
     rec.entered_us = when;
-    if (is_customer(t.to)) rec.converted = true;
+    step(rec, t.to);
+    if (is_customer(t.to)) {
+      if (!rec.converted) rec.customer_us = when;
+      rec.converted = true;
+    }
+    if (t.to == stage::new_customer && rec.new_us == no_time) rec.new_us = when;
+    if (t.to == stage::loyal && rec.new_us != no_time && rec.loyal_after_new_us == no_time)
+      rec.loyal_after_new_us = when;
     if (t.to == stage::potential)
       rec.passive_us = no_time;
     else if (t.to == stage::passive && rec.passive_us == no_time)
@@ -260,6 +298,97 @@ std::span<const float> report_collector::finished_stays(stage s) const noexcept 
 
 const std::array<transition_matrix, 3>& report_collector::matrix_by_cause() const noexcept { return impl_->by_cause; }
 
+namespace {
+
+days_summary summarize_days(std::vector<float>& days) {
+  days_summary d;
+  d.persons = days.size();
+  if (days.empty()) return d;
+  double sum = 0;
+  for (float x : days) sum += x;
+  d.mean = sum / static_cast<double>(days.size());
+  d.median = median(days);
+  return d;
+}
+
+}  // namespace
+
+flow_summary report_collector::flows(std::size_t top_paths) const {
+  const impl& m = *impl_;
+  flow_summary f;
+  const auto now = eng_->stage_counts();
+  const auto outcomes = markov_outcomes(eng_->matrix(), now);
+  const std::uint64_t known = eng_->known_persons();
+  // Persons who never changed stage hold the path [potential] and count for potential only.
+  const std::uint64_t still = known - std::min<std::uint64_t>(known, m.recorded);
+  std::array<std::uint64_t, stage_count> ever{}, reached_loyal{}, ended_passive{};
+  ever[static_cast<std::size_t>(stage::potential)] = still;
+  std::unordered_map<std::uint64_t, std::vector<float>> paths;
+  std::vector<float> to_customer, new_to_loyal;
+  constexpr std::size_t passive = static_cast<std::size_t>(stage::passive);
+  for (const auto& rec : m.persons) {
+    if (rec.steps == 0) continue;  // a handle that never changed stage
+    for (std::size_t s = 0; s < stage_count; ++s) {
+      const std::uint8_t first = rec.first_at[s];
+      if (first == impl::never) continue;
+      ++ever[s];
+      if (rec.last_loyal_at != impl::never && rec.last_loyal_at >= first) ++reached_loyal[s];
+      if (rec.current == passive) ++ended_passive[s];
+    }
+    paths[rec.path].push_back(static_cast<float>(static_cast<double>(rec.entered_us - rec.known_us) / us_per_day));
+    if (rec.customer_us != no_time)
+      to_customer.push_back(static_cast<float>(static_cast<double>(rec.customer_us - rec.known_us) / us_per_day));
+    if (rec.loyal_after_new_us != no_time)
+      new_to_loyal.push_back(static_cast<float>(static_cast<double>(rec.loyal_after_new_us - rec.new_us) / us_per_day));
+  }
+  for (std::size_t s = 0; s < stage_count; ++s) {
+    stage_flow& sf = f.stages[s];
+    sf.persons = ever[s];
+    sf.markov = outcomes[s];
+    if (ever[s] > 0) {
+      sf.observed.reach_loyal = share(reached_loyal[s], ever[s]);
+      sf.observed.end_passive = share(ended_passive[s], ever[s]);
+    }
+  }
+
+  // Decode every path, then order: most persons first; ties shorter first, then in stage order.
+  const std::uint64_t potential_only = static_cast<std::uint64_t>(static_cast<unsigned>(stage::potential) + 1);
+  std::vector<std::pair<std::uint64_t, stage_path_count>> all;
+  auto decode = [](std::uint64_t code, std::uint64_t persons) {
+    stage_path_count pc;
+    pc.persons = persons;
+    pc.longer = (code >> 63) != 0;
+    for (int i = 0; i < impl::path_slots; ++i) {
+      const auto v = static_cast<unsigned>((code >> (3 * i)) & 7u);
+      if (v == 0) break;
+      pc.stages.push_back(static_cast<stage>(v - 1));
+    }
+    return pc;
+  };
+  for (const auto& [code, days] : paths) all.emplace_back(code, decode(code, days.size()));
+  if (still > 0) all.emplace_back(potential_only, decode(potential_only, still));  // records hold two stages or more
+  f.distinct_paths = all.size();
+  auto before = [](const auto& a, const auto& b) {
+    if (a.second.persons != b.second.persons) return a.second.persons > b.second.persons;
+    if (a.second.stages.size() != b.second.stages.size()) return a.second.stages.size() < b.second.stages.size();
+    if (a.second.stages != b.second.stages) return a.second.stages < b.second.stages;
+    return a.first < b.first;
+  };
+  const std::size_t k = std::min(top_paths, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), before);
+  all.resize(k);
+  for (auto& [code, pc] : all) {
+    if (pc.stages.size() > 1) {
+      std::vector<float> days = paths.at(code);
+      pc.median_days = median(days);
+    }
+    f.top_paths.push_back(std::move(pc));
+  }
+  f.to_first_purchase = summarize_days(to_customer);
+  f.new_to_loyal = summarize_days(new_to_loyal);
+  return f;
+}
+
 // ---------------------------------------------------------------------------
 // build_report
 
@@ -288,7 +417,7 @@ replay_report build_report(const engine& eng, const report_collector& collector,
   std::array<std::vector<float>, stage_count> per_person;
   const bool dated = !r.as_of.is_special();
 
-  std::uint64_t found = 0;
+  std::uint64_t found = 0, purchases_seen = 0;
   for (std::uint32_t i = 0; found < r.persons && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
     const person_id id{i};
     const auto pr = eng.profile_of(id);
@@ -298,6 +427,7 @@ replay_report build_report(const engine& eng, const report_collector& collector,
     }
     ++found;
     if (pr->roles.empty()) ++r.no_role;
+    purchases_seen += pr->purchases + pr->refunded_purchases;
 
     const auto am = month_of(pr->first_seen);
     cohort_conversion& a = appear[am];
@@ -349,6 +479,26 @@ replay_report build_report(const engine& eng, const report_collector& collector,
     st.finished = finished.size();
     st.median_finished = median(finished);
   }
+
+  r.forbidden = eng.forbidden_moves();
+  for (const auto& row : r.forbidden)
+    for (std::uint64_t n : row) r.forbidden_total += n;
+  r.flows = collector.flows();
+
+  const people_graph people(eng);
+  people_summary& ps = r.people;
+  ps.purchases = purchases_seen;
+  ps.purchases_for_others = people.links(link_kind::paid_for);
+  ps.payers = people.sources(link_kind::paid_for);
+  ps.beneficiaries = people.targets(link_kind::paid_for);
+  ps.referrals = people.links(link_kind::referred);
+  ps.referrers = people.sources(link_kind::referred);
+  ps.referred = people.targets(link_kind::referred);
+  ps.graph_persons = people.persons();
+  ps.graph_edges = people.edges(link_kind::paid_for) + people.edges(link_kind::referred);
+  ps.build_seconds = people.build_seconds();
+  ps.bytes = people.bytes();
+  for (const advocate& a : people.top_advocates(10)) r.advocates.push_back({std::string(eng.name(a.who)), a});
   return r;
 }
 
@@ -411,8 +561,11 @@ std::string render_text(const replay_report& r) {
   }
 
   const std::uint64_t moves = r.by_cause[0] + r.by_cause[1] + r.by_cause[2];
-  line(fmt::format("\nTransitions: {} stage changes ({} on events, {} on time, {} by correction)", grouped(moves),
-                   grouped(r.by_cause[0]), grouped(r.by_cause[1]), grouped(r.by_cause[2])));
+  line(fmt::format("\nTransitions: {} stage changes ({} on events, {} on time, {} by correction{})", grouped(moves),
+                   grouped(r.by_cause[0]), grouped(r.by_cause[1]), grouped(r.by_cause[2]),
+                   r.forbidden_total > 0
+                       ? fmt::format(", of them {} forbidden by the policy's stage graph", grouped(r.forbidden_total))
+                       : std::string()));
   {
     std::vector<std::string> head = {"from \\ to"};
     for (stage s : all_stages) head.emplace_back(to_string(s));
@@ -507,6 +660,67 @@ std::string render_text(const replay_report& r) {
     line("   stay length: of the stays that ended)");
   }
 
+  line("\nFlows (an absorbing Markov chain of the observed transitions; the direct count beside it)");
+  {
+    table t({"stage", "persons", "reach loyal", "(counted)", "end passive", "(counted)"});
+    auto pct = [](double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("-"); };
+    for (stage s : all_stages) {
+      const stage_flow& f = r.flows.stages[static_cast<std::size_t>(s)];
+      t.add({std::string(to_string(s)), grouped(f.persons), pct(f.markov.reach_loyal), pct(f.observed.reach_loyal),
+             pct(f.markov.end_passive), pct(f.observed.end_passive)});
+    }
+    out += t.render();
+    line("  (persons: ever in the stage; reach loyal: ever enter loyal from there; end passive: passive now.");
+    line("   Markov: from the transition probabilities; counted: the share of those persons who did)");
+  }
+  {
+    line(fmt::format("  the {} most common paths from potential ({} different paths):", r.flows.top_paths.size(),
+                     grouped(r.flows.distinct_paths)));
+    table t({"path", "persons", "share", "median days"});
+    for (const stage_path_count& p : r.flows.top_paths) {
+      std::string path;
+      for (stage s : p.stages) path += (path.empty() ? "" : " > ") + std::string(to_string(s));
+      if (p.longer) path += " > ...";
+      t.add({path, grouped(p.persons), percent(p.persons, r.persons), p.median_days ? days_text(*p.median_days) : "-"});
+    }
+    out += t.render("    ");
+    line("    (median days: from becoming known to entering the path's last stage)");
+  }
+  auto days_line = [&](std::string_view what, const days_summary& d) {
+    if (d.persons == 0)
+      line(fmt::format("  {}: nobody yet", what));
+    else
+      line(fmt::format("  {}: mean {}, median {} days (n = {})", what, days_text(d.mean), days_text(d.median),
+                       grouped(d.persons)));
+  };
+  days_line("days to the first purchase (from becoming known)", r.flows.to_first_purchase);
+  days_line("days from new to loyal (first entry into each)", r.flows.new_to_loyal);
+
+  line("\nPeople (who pays for whom, who brings whom)");
+  {
+    const people_summary& p = r.people;
+    line(fmt::format("  purchases made for someone else: {} of {} ({}); {} payers, {} beneficiaries",
+                     grouped(p.purchases_for_others), grouped(p.purchases), percent(p.purchases_for_others, p.purchases),
+                     grouped(p.payers), grouped(p.beneficiaries)));
+    line(fmt::format("  referrals that name the person referred: {}; {} referrers, {} persons referred",
+                     grouped(p.referrals), grouped(p.referrers), grouped(p.referred)));
+    line(fmt::format("  people graph: {} persons, {} distinct links, built in {:.1f} ms ({:.1f} MB)",
+                     grouped(p.graph_persons), grouped(p.graph_edges), p.build_seconds * 1e3,
+                     static_cast<double>(p.bytes) / 1e6));
+  }
+
+  line("\nAdvocates (who referred the most persons who became customers)");
+  if (r.advocates.empty()) {
+    line("  none: no referred person became a customer");
+  } else {
+    table t({"person", "referred", "customers", "reach", "reach customers"});
+    for (const advocate_entry& a : r.advocates)
+      t.add({a.person, grouped(a.figures.referred), grouped(a.figures.referred_customers),
+             grouped(a.figures.reach.persons), grouped(a.figures.reach.customers)});
+    out += t.render();
+    line("  (reach: everyone their referrals reached, referrals of referrals included)");
+  }
+
   line("\nTime");
   const double rate = r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0;
   const std::string speed = rate >= 1e6 ? fmt::format("{:.2f} million rows/s", rate / 1e6)
@@ -576,7 +790,8 @@ std::string render_json(const replay_report& r) {
     s += "}, \"matrix\": " + matrix(r.matrix) + ", \"matrix_by_cause\": {";
     for (std::size_t c = 0; c < 3; ++c)
       s += fmt::format("{}{}: {}", c ? ", " : "", json_string(cause_names[c]), matrix(r.matrix_by_cause[c]));
-    field("transitions", s + "}}");
+    s += fmt::format("}}, \"forbidden\": {}, \"forbidden_matrix\": {}", r.forbidden_total, matrix(r.forbidden));
+    field("transitions", s + "}");
   }
   {
     std::string s = fmt::format("{{\"persons\": {}, \"customers\": {}, \"rate\": {}, \"by_cohort\": [", r.persons,
@@ -623,11 +838,59 @@ std::string render_json(const replay_report& r) {
     }
     field("stage_days", s + "}");
   }
+  {
+    auto outcomes = [](const stage_outcomes& so) {
+      return fmt::format("{{\"reach_loyal\": {}, \"end_passive\": {}}}", json_number(so.reach_loyal),
+                         json_number(so.end_passive));
+    };
+    auto days = [](const days_summary& d) {
+      return fmt::format("{{\"persons\": {}, \"mean\": {}, \"median\": {}}}", d.persons, json_number(d.mean),
+                         json_number(d.median));
+    };
+    std::string s = "{\"method\": \"absorbing Markov chain of the transition counts; observed = direct count\", \"stages\": {";
+    for (stage st : all_stages) {
+      const stage_flow& f = r.flows.stages[static_cast<std::size_t>(st)];
+      s += fmt::format("{}{}: {{\"persons\": {}, \"markov\": {}, \"observed\": {}}}", st == stage::potential ? "" : ", ",
+                       json_string(to_string(st)), f.persons, outcomes(f.markov), outcomes(f.observed));
+    }
+    s += fmt::format("}}, \"distinct_paths\": {}, \"top_paths\": [", r.flows.distinct_paths);
+    bool first = true;
+    for (const stage_path_count& p : r.flows.top_paths) {
+      std::string path = "[";
+      for (stage st : p.stages) path += (path.size() > 1 ? ", " : "") + json_string(to_string(st));
+      s += fmt::format("{}{{\"path\": {}], \"longer\": {}, \"persons\": {}, \"median_days\": {}}}", first ? "" : ", ",
+                       path, p.longer ? "true" : "false", p.persons,
+                       p.median_days ? json_number(*p.median_days) : "null");
+      first = false;
+    }
+    s += fmt::format("], \"days_to_first_purchase\": {}, \"days_new_to_loyal\": {}}}", days(r.flows.to_first_purchase),
+                     days(r.flows.new_to_loyal));
+    field("flows", s);
+  }
+  {
+    const people_summary& p = r.people;
+    field("people",
+          fmt::format("{{\"purchases\": {}, \"purchases_for_others\": {}, \"share_for_others\": {}, \"payers\": {}, "
+                      "\"beneficiaries\": {}, \"referrals\": {}, \"referrers\": {}, \"referred\": {}, "
+                      "\"graph_persons\": {}, \"graph_edges\": {}, \"graph_bytes\": {}}}",
+                      p.purchases, p.purchases_for_others, json_number(share(p.purchases_for_others, p.purchases)),
+                      p.payers, p.beneficiaries, p.referrals, p.referrers, p.referred, p.graph_persons, p.graph_edges,
+                      p.bytes));
+    std::string a = "[";
+    for (const advocate_entry& e : r.advocates)
+      a += fmt::format("{}{{\"person\": {}, \"referred\": {}, \"referred_customers\": {}, \"reach\": {}, "
+                       "\"reach_customers\": {}}}",
+                       a.size() > 1 ? ", " : "", json_string(e.person), e.figures.referred,
+                       e.figures.referred_customers, e.figures.reach.persons, e.figures.reach.customers);
+    field("advocates", a + "]");
+  }
   field("timing",
-        fmt::format("{{\"seconds\": {}, \"parse_seconds\": {}, \"ingest_seconds\": {}, \"bytes\": {}, \"rows_per_second\": {}}}",
+        fmt::format("{{\"seconds\": {}, \"parse_seconds\": {}, \"ingest_seconds\": {}, \"bytes\": {}, \"rows_per_second\": {}, "
+                    "\"people_graph_seconds\": {}}}",
                     json_number(r.rows.seconds), json_number(r.rows.parse_seconds), json_number(r.rows.ingest_seconds),
                     r.rows.bytes,
-                    json_number(r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0)),
+                    json_number(r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0),
+                    json_number(r.people.build_seconds)),
         true);
   o += "}\n";
   return o;

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "lifecycle/error.hpp"
+#include "lifecycle/people_graph.hpp"
 
 namespace lifecycle {
 
@@ -175,7 +176,9 @@ std::string list_names(std::span<const std::string_view> names) {
 
 constexpr std::string_view usage_expect =
     "expect needs one of: `expect <person> stage|roles|primary|path <value>`, "
-    "`expect count <stage|role> <n>`, `expect rejected`, `expect duplicate`, `expect accepted`";
+    "`expect <person> beneficiaries|payers|referred <persons>`, `expect <person> reach|reach_customers <n>`, "
+    "`expect count <stage|role|corrections|forbidden> <n>`, `expect rejected`, `expect duplicate`, "
+    "`expect accepted`";
 
 // ---------------------------------------------------------------------------
 // The parser: one pass over the lines, one statement a line.
@@ -380,14 +383,17 @@ class parser {
       return expect_outcome{status};
     }
     auto is_aspect = [](std::string_view w) {
-      return w == "stage" || w == "roles" || w == "primary" || w == "path";
+      return w == "stage" || w == "roles" || w == "primary" || w == "path" || w == "beneficiaries" ||
+             w == "payers" || w == "referred" || w == "reach" || w == "reach_customers";
     };
     if (words.size() == 4 && words[1] == "count" && !is_aspect(words[2])) {
       expect_count c;
       if (const auto s = parse_stage(words[2])) c.of = *s;
       else if (const auto r = parse_role(words[2])) c.of = *r;
-      else fail(fmt::format("unknown stage or role {} (stages: {}; roles: {})", quote(words[2]),
-                            list_names(stage_names), list_names(role_names)));
+      else if (words[2] == "corrections") c.of = move_tally::corrections;
+      else if (words[2] == "forbidden") c.of = move_tally::forbidden;
+      else fail(fmt::format("unknown stage or role {} (stages: {}; roles: {}; or corrections, forbidden)",
+                            quote(words[2]), list_names(stage_names), list_names(role_names)));
       if (!parse_integer(words[3], c.value))
         fail(fmt::format("bad count {} (a whole number)", quote(words[3])));
       return c;
@@ -411,6 +417,27 @@ class parser {
         set.insert(*r);
       }
       return expect_roles{person, set};
+    }
+    if (aspect == "beneficiaries" || aspect == "payers" || aspect == "referred") {
+      expect_people x;
+      x.person = person;
+      x.relation = aspect == "beneficiaries" ? people_relation::beneficiaries
+                   : aspect == "payers"      ? people_relation::payers
+                                             : people_relation::referred;
+      if (value == "none") return x;
+      for (std::string_view name : split_commas(value)) {
+        if (name.empty()) fail(fmt::format("empty person name in {}", quote(value)));
+        x.value.emplace_back(name);
+      }
+      std::sort(x.value.begin(), x.value.end());
+      return x;
+    }
+    if (aspect == "reach" || aspect == "reach_customers") {
+      expect_reach x;
+      x.person = person;
+      x.customers = aspect == "reach_customers";
+      if (!parse_integer(value, x.value)) fail(fmt::format("bad count {} (a whole number)", quote(value)));
+      return x;
     }
     if (aspect == "primary") {
       if (value == "none") return expect_primary{person, std::nullopt};
@@ -452,6 +479,16 @@ std::string path_text(const std::vector<stage>& path) {
   for (stage s : path) {
     if (!out.empty()) out += ',';
     out += to_string(s);
+  }
+  return out;
+}
+
+std::string names_text(const std::vector<std::string>& names) {
+  if (names.empty()) return "none";
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ',';
+    out += n;
   }
   return out;
 }
@@ -517,11 +554,39 @@ class runner {
 
   void operator()(const expect_count& x) {
     std::uint64_t n = 0;
-    if (const stage* s = std::get_if<stage>(&x.of))
+    if (const stage* s = std::get_if<stage>(&x.of)) {
       n = eng_.stage_counts()[static_cast<std::size_t>(*s)];
-    else
-      n = eng_.role_counts()[static_cast<std::size_t>(std::get<role>(x.of))];
+    } else if (const role* r = std::get_if<role>(&x.of)) {
+      n = eng_.role_counts()[static_cast<std::size_t>(*r)];
+    } else if (std::get<move_tally>(x.of) == move_tally::forbidden) {
+      for (const auto& row : eng_.forbidden_moves())
+        for (std::uint64_t c : row) n += c;
+    } else {
+      for (const transition& t : eng_.all_history())
+        if (t.what == change::stage && t.cause == cause::correction) ++n;
+    }
     add(std::to_string(x.value), std::to_string(n), n == x.value, {});
+  }
+
+  void operator()(const expect_people& x) {
+    const people_graph g(eng_);
+    std::vector<std::string> names;
+    if (const auto id = eng_.find(x.person)) {
+      const std::vector<person_id> ids = x.relation == people_relation::beneficiaries ? g.beneficiaries(*id)
+                                         : x.relation == people_relation::payers      ? g.payers(*id)
+                                                                                      : g.referred(*id);
+      for (person_id p : ids) names.emplace_back(eng_.name(p));
+    }
+    std::sort(names.begin(), names.end());
+    add(names_text(x.value), names_text(names), names == x.value, x.person);
+  }
+
+  void operator()(const expect_reach& x) {
+    const people_graph g(eng_);
+    referral_reach r;
+    if (const auto id = eng_.find(x.person)) r = g.reach(*id);
+    const std::uint64_t n = x.customers ? r.customers : r.persons;
+    add(std::to_string(x.value), std::to_string(n), n == x.value, x.person);
   }
 
   void operator()(const expect_outcome& x) {

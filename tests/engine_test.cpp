@@ -131,7 +131,7 @@ TEST_CASE("engine: a refund before its purchase cancels it and the person stays 
   const ingest_result r1 = must_accept(eng, refund(at("2024-03-01 09:00:00"), "x", "x-1", "x-r1"));
   CHECK(named(eng, r1.transitions) == std::vector<std::string>{"x 2024-03-01T09:00:00 +spectator event"});
   const ingest_result r2 = must_accept(eng, buy(at("2024-03-01 10:00:00"), "x", "x-1", 1000, true));
-  CHECK(stage_moves(r2.transitions).empty());
+  CHECK(stage_changes(r2.transitions).empty());
   const profile p = profile_named(eng, "x");
   CHECK(p.current_stage == stage::potential);
   CHECK(p.purchases == 0);
@@ -179,7 +179,7 @@ TEST_CASE("engine: corrections are flagged exactly for moves the stage graph doe
   std::vector<transition> all;
   eng.subscribe([&all](const transition& t) { all.push_back(t); });
   auto last_move = [&](const ingest_result& r) {
-    const auto moves = stage_moves(r.transitions);
+    const auto moves = stage_changes(r.transitions);
     REQUIRE(moves.size() == 1);
     return brief(moves[0]);
   };
@@ -196,7 +196,7 @@ TEST_CASE("engine: corrections are flagged exactly for moves the stage graph doe
     must_accept(eng, buy(at("2024-03-03 10:00:00"), "y", "y-3"));
     must_accept(eng, ev(at("2024-03-03 11:00:00"), "y", event_kind::follow));
     const auto moved = eng.advance_to(at("2024-04-15 00:00:00"));
-    CHECK(briefs(stage_moves(moved)) == std::vector<std::string>{"2024-03-31T00:00:00 new->loyal time"});
+    CHECK(briefs(stage_changes(moved)) == std::vector<std::string>{"2024-03-31T00:00:00 new->loyal time"});
     CHECK(last_move(must_accept(eng, refund(at("2024-04-15 10:00:00"), "y", "y-3", "y-r3"))) ==
           "2024-04-15T10:00:00 loyal->passive event");
   }
@@ -237,8 +237,8 @@ TEST_CASE("engine: corrections are flagged exactly for moves the stage graph doe
     must_accept(eng, ev(at("2024-01-03 11:00:00"), "s", event_kind::follow));
     eng.advance_to(at("2024-02-10 00:00:00"));
     CHECK(profile_named(eng, "s").current_stage == stage::loyal);
-    CHECK(stage_moves(must_accept(eng, coupon_buy(at("2024-02-10 10:00:00"), "s", "s-4")).transitions).empty());
-    CHECK(stage_moves(must_accept(eng, coupon_buy(at("2024-02-11 10:00:00"), "s", "s-5")).transitions).empty());
+    CHECK(stage_changes(must_accept(eng, coupon_buy(at("2024-02-10 10:00:00"), "s", "s-4")).transitions).empty());
+    CHECK(stage_changes(must_accept(eng, coupon_buy(at("2024-02-11 10:00:00"), "s", "s-5")).transitions).empty());
     CHECK(last_move(must_accept(eng, coupon_buy(at("2024-02-12 10:00:00"), "s", "s-6"))) ==
           "2024-02-12T10:00:00 loyal->deal_hunter event");
     CHECK(last_move(must_accept(eng, buy(at("2024-02-13 10:00:00"), "s", "s-7"))) ==
@@ -246,10 +246,108 @@ TEST_CASE("engine: corrections are flagged exactly for moves the stage graph doe
   }
 
   // Whatever the scenario: correction exactly when the graph has no such edge.
-  for (const transition& t : stage_moves(all)) {
+  for (const transition& t : stage_changes(all)) {
     INFO(brief(t));
     CHECK((t.cause == cause::correction) == !graph_joins(t.from, t.to));
   }
+}
+
+TEST_CASE("engine: a host's stage graph decides the causes; a forbidden move is a counted correction",
+          "[engine][stage][correction][graph]") {
+  // Sara's loyal <-> deal hunter story (the test above), under a business that
+  // never calls a loyal customer a deal hunter (forbid loyal->deal_hunter) and
+  // counts a refund back to potential as normal (allow new->potential).
+  policy rules;
+  rules.set("forbid_moves", "loyal->deal_hunter");
+  rules.set("allow_moves", "new->potential");
+  engine eng(rules);
+  CHECK(eng.graph().kind(stage::loyal, stage::deal_hunter) == move_kind::forbidden);
+  person_state alone;  // the same events through person_state must classify the same way
+  std::vector<transition> alone_moves;
+  auto feed = [&](const event& e) {
+    const ingest_result r = must_accept(eng, e);
+    if (e.person == "s")
+      for (const transition& t : alone.apply(e, rules, e.time).transitions)
+        if (t.what == change::stage) alone_moves.push_back(t);
+    return stage_changes(r.transitions);
+  };
+  feed(buy(at("2024-01-01 10:00:00"), "s", "s-1"));
+  feed(buy(at("2024-01-02 10:00:00"), "s", "s-2"));
+  feed(buy(at("2024-01-03 10:00:00"), "s", "s-3"));
+  feed(ev(at("2024-01-03 11:00:00"), "s", event_kind::follow));
+  CHECK(briefs(stage_changes(eng.advance_to(at("2024-02-10 00:00:00")))) ==
+        std::vector<std::string>{"2024-01-31T00:00:00 new->loyal time"});
+  feed(coupon_buy(at("2024-02-10 10:00:00"), "s", "s-4"));
+  feed(coupon_buy(at("2024-02-11 10:00:00"), "s", "s-5"));
+  // Pw 6, Cw 3: the rules say deal hunter; the graph forbids the move: made, a correction, counted.
+  CHECK(briefs(feed(coupon_buy(at("2024-02-12 10:00:00"), "s", "s-6"))) ==
+        std::vector<std::string>{"2024-02-12T10:00:00 loyal->deal_hunter correction"});
+  CHECK(profile_named(eng, "s").current_stage == stage::deal_hunter);
+  CHECK(briefs(feed(buy(at("2024-02-13 10:00:00"), "s", "s-7"))) ==
+        std::vector<std::string>{"2024-02-13T10:00:00 deal_hunter->loyal event"});
+  // A refund of a new customer's only purchase: allowed, so by event.
+  CHECK(briefs(feed(buy(at("2024-02-14 10:00:00"), "t", "t-1"))) ==
+        std::vector<std::string>{"2024-02-14T10:00:00 potential->new event"});
+  CHECK(briefs(feed(refund(at("2024-02-15 10:00:00"), "t", "t-1", "t-r1"))) ==
+        std::vector<std::string>{"2024-02-15T10:00:00 new->potential event"});
+
+  transition_matrix forbidden{};
+  forbidden[static_cast<std::size_t>(stage::loyal)][static_cast<std::size_t>(stage::deal_hunter)] = 1;
+  CHECK(eng.forbidden_moves() == forbidden);
+  CHECK(eng.matrix()[static_cast<std::size_t>(stage::loyal)][static_cast<std::size_t>(stage::deal_hunter)] == 1);
+
+  // person_state, fed s's events, gave the same moves with the same causes.
+  std::vector<std::string> engine_s, alone_s;
+  for (const transition& t : stage_changes(eng.history(id_of(eng, "s")))) engine_s.push_back(brief(t));
+  for (const transition& t : alone_moves) alone_s.push_back(brief(t));
+  CHECK(alone_s == std::vector<std::string>{"2024-01-01T10:00:00 potential->new event",
+                                            "2024-01-31T00:00:00 new->loyal time",
+                                            "2024-02-12T10:00:00 loyal->deal_hunter correction",
+                                            "2024-02-13T10:00:00 deal_hunter->loyal event"});
+  CHECK(alone_s == engine_s);
+
+  // The default graph: the same move is a normal one, and nothing is forbidden.
+  engine plain;
+  must_accept(plain, buy(at("2024-01-01 10:00:00"), "s", "s-1"));
+  must_accept(plain, buy(at("2024-01-02 10:00:00"), "s", "s-2"));
+  must_accept(plain, buy(at("2024-01-03 10:00:00"), "s", "s-3"));
+  must_accept(plain, ev(at("2024-01-03 11:00:00"), "s", event_kind::follow));
+  must_accept(plain, coupon_buy(at("2024-02-10 10:00:00"), "s", "s-4"));
+  must_accept(plain, coupon_buy(at("2024-02-11 10:00:00"), "s", "s-5"));
+  CHECK(briefs(stage_changes(must_accept(plain, coupon_buy(at("2024-02-12 10:00:00"), "s", "s-6")).transitions)) ==
+        std::vector<std::string>{"2024-02-12T10:00:00 loyal->deal_hunter event"});
+  CHECK(plain.forbidden_moves() == transition_matrix{});
+}
+
+TEST_CASE("engine: purchases and referrals with a target make person links", "[engine][links]") {
+  engine eng;
+  event gift = buy(at("2024-03-01 10:00:00"), "mom", "p1");
+  gift.target = "kid";
+  must_accept(eng, gift);
+  CHECK(eng.ingest(gift).status == ingest_status::duplicate);  // a duplicate makes no second link
+  event self = buy(at("2024-03-02 10:00:00"), "mom", "p2");
+  self.target = "mom";  // paying for oneself links nobody
+  must_accept(eng, self);
+  event ref = ev(at("2024-03-03 10:00:00"), "ann", event_kind::referral, "r1");
+  ref.target = "bob";
+  must_accept(eng, ref);
+  event visit = ev(at("2024-03-04 10:00:00"), "ann", event_kind::visit, "v1");
+  visit.target = "cy";  // target does not apply to a visit: ignored
+  must_accept(eng, visit);
+
+  const auto links = eng.links();
+  REQUIRE(links.size() == 2);
+  CHECK(links[0] == person_link{id_of(eng, "mom"), id_of(eng, "kid"), link_kind::paid_for});
+  CHECK(links[1] == person_link{id_of(eng, "ann"), id_of(eng, "bob"), link_kind::referred});
+  // Targets are interned, not known: only their own events make them known.
+  CHECK_FALSE(eng.profile_of("kid"));
+  CHECK_FALSE(eng.find("cy"));
+  CHECK(eng.known_persons() == 2);
+  CHECK(eng.interned_persons() == 4);  // mom, kid, ann, bob
+  CHECK(eng.converted(id_of(eng, "mom")));
+  CHECK_FALSE(eng.converted(id_of(eng, "kid")));
+  CHECK_FALSE(eng.converted(person_id{}));
+  CHECK(eng.memory().links >= 2 * sizeof(person_link));
 }
 
 // ---------------------------------------------------------------------------
@@ -295,7 +393,7 @@ TEST_CASE("engine: lapse on last + 90 exactly, not on last + 89", "[engine][time
   must_accept(eng, ev(at("2024-01-03 11:00:00"), "l", event_kind::follow));
   // 2024-01-31 (first + 30): Pw = 3 and a follow -> loyal. 2024-04-02 = 2024-01-03 + 90.
   const auto before = eng.advance_to(at("2024-04-01 23:59:59"));
-  CHECK(briefs(stage_moves(before)) == std::vector<std::string>{"2024-01-31T00:00:00 new->loyal time"});
+  CHECK(briefs(stage_changes(before)) == std::vector<std::string>{"2024-01-31T00:00:00 new->loyal time"});
   CHECK(profile_named(eng, "l").current_stage == stage::loyal);
 
   const auto lapse = eng.advance_to(at("2024-04-02 00:00:00"));
@@ -340,12 +438,12 @@ TEST_CASE("engine: a purchase 179 days old counts in Pw, 180 days old does not",
   engine eng;
   must_accept(eng, coupon_buy(at("2024-01-01 10:00:00"), "w", "w-1"));
   eng.advance_to(at("2024-04-10 00:00:00"));  // 2024-01-31: new -> passive (Pw = 1)
-  CHECK(briefs(stage_moves(must_accept(eng, coupon_buy(at("2024-04-10 10:00:00"), "w", "w-2")).transitions)) ==
+  CHECK(briefs(stage_changes(must_accept(eng, coupon_buy(at("2024-04-10 10:00:00"), "w", "w-2")).transitions)) ==
         std::vector<std::string>{"2024-04-10T10:00:00 passive->deal_hunter event"});
   // 2024-06-28 is 2024-01-01 + 179; 2024-06-29 is + 180.
-  CHECK(stage_moves(eng.advance_to(at("2024-06-28 23:59:59"))).empty());
+  CHECK(stage_changes(eng.advance_to(at("2024-06-28 23:59:59"))).empty());
   CHECK(profile_named(eng, "w").current_stage == stage::deal_hunter);
-  const auto moved = stage_moves(eng.advance_to(at("2024-06-29 00:00:00")));
+  const auto moved = stage_changes(eng.advance_to(at("2024-06-29 00:00:00")));
   CHECK(briefs(moved) == std::vector<std::string>{"2024-06-29T00:00:00 deal_hunter->passive time"});
   REQUIRE(moved.size() == 1);
   CHECK(moved[0].why.which == reason::rule::occasional);

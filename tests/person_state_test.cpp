@@ -306,7 +306,7 @@ TEST_CASE("person_state: refunds by id, before or after their purchase", "[perso
     CHECK(briefs(r1.transitions) == std::vector<std::string>{"2024-03-01T10:00:00 +spectator event"});
     CHECK(s.current_stage() == stage::potential);
     const apply_result r2 = accept(s, buy(t + pt::hours(1), "x", "x-p1", 1000, true));
-    CHECK(stage_moves(r2.transitions).empty());
+    CHECK(stage_changes(r2.transitions).empty());
     const profile p = s.to_profile(defaults);
     CHECK(p.current_stage == stage::potential);
     CHECK(p.purchases == 0);
@@ -343,7 +343,7 @@ TEST_CASE("person_state: refunds by id, before or after their purchase", "[perso
     person_state s;
     accept(s, buy(t, "x", "x-p1", 1000));
     const apply_result r = accept(s, refund(t + pt::hours(1), "x", "x-p7", "x-r1"));
-    CHECK(stage_moves(r.transitions).empty());
+    CHECK(stage_changes(r.transitions).empty());
     const profile p = s.to_profile(defaults);
     CHECK(p.current_stage == stage::new_customer);
     CHECK(p.purchases == 1);

@@ -151,6 +151,10 @@ TEST_CASE("policy: set then get round-trips every key", "[policy][text]") {
       {"utc_offset", {"+08:00", "+08:00", [](const policy& p) { return p.utc_offset == pt::hours(8); }}},
       {"clock", {"host", "host", [](const policy& p) { return p.clock == clock_mode::host; }}},
       {"max_skew", {"90s", "90", [](const policy& p) { return p.max_skew == pt::seconds(90); }}},
+      {"allow_moves", {"new -> potential", "new->potential",
+                       [](const policy& p) { return p.allow_moves == stage_moves{{stage::new_customer, stage::potential}}; }}},
+      {"forbid_moves", {"loyal->deal_hunter", "loyal->deal_hunter",
+                        [](const policy& p) { return p.forbid_moves == stage_moves{{stage::loyal, stage::deal_hunter}}; }}},
   };
   REQUIRE(policy::keys.size() == rows.size());
   for (std::string_view key : policy::keys) {

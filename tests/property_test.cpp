@@ -202,6 +202,15 @@ std::vector<policy> policies() {
   return {policy{}, custom};
 }
 
+/// The policies above, plus the default with a common move forbidden (so it
+/// becomes a counted correction).
+std::vector<policy> policies_with_a_forbidden_move() {
+  auto out = policies();
+  out.push_back(policy{});
+  out.back().set("forbid_moves", "new->passive");
+  return out;
+}
+
 bool graph_joins(stage from, stage to) {
   static const std::set<std::pair<stage, stage>> edges = {
       {stage::potential, stage::new_customer}, {stage::new_customer, stage::deal_hunter},
@@ -575,7 +584,7 @@ TEST_CASE("property: a snapshot at any point, restored, goes on as if never stop
     const auto log = shuffled(generate(seed, o), seed + 1);
     const pt::ptime end = final_time(o);
     const auto names = persons_in(log);
-    for (const policy& p : policies()) {
+    for (const policy& p : policies_with_a_forbidden_move()) {
       const engine reference = run(log, end, p);
       std::mt19937_64 rng(seed * 7 + 3);
       for (int cut_round = 0; cut_round < 4; ++cut_round) {
@@ -596,6 +605,12 @@ TEST_CASE("property: a snapshot at any point, restored, goes on as if never stop
         CHECK(resumed.stage_counts() == reference.stage_counts());
         CHECK(resumed.role_counts() == reference.role_counts());
         CHECK(resumed.matrix() == reference.matrix());
+        CHECK(resumed.forbidden_moves() == reference.forbidden_moves());
+        CHECK(std::equal(resumed.links().begin(), resumed.links().end(), reference.links().begin(),
+                         reference.links().end(), [&](const person_link& x, const person_link& y) {
+                           return x.kind == y.kind && resumed.name(x.from) == reference.name(y.from) &&
+                                  resumed.name(x.to) == reference.name(y.to);
+                         }));
         CHECK(resumed.conversions() == reference.conversions());
         CHECK(resumed.counts().accepted == reference.counts().accepted);
         CHECK(resumed.counts().duplicate == reference.counts().duplicate);
@@ -622,7 +637,7 @@ TEST_CASE("property: engines split by person merge into the figures of one engin
     const auto log = sorted_by_time(generate(seed, o));
     const pt::ptime end = final_time(o);
     auto partition_of = [](const owned_event& e) { return std::hash<std::string>{}(e.person) % parts; };
-    for (const policy& p : policies()) {
+    for (const policy& p : policies_with_a_forbidden_move()) {
       const engine single = run(log, end, p);
 
       std::vector<engine> engines;
@@ -654,6 +669,11 @@ TEST_CASE("property: engines split by person merge into the figures of one engin
       CHECK(merged.stages == one.stages);
       CHECK(merged.roles == one.roles);
       CHECK(merged.moves == one.moves);
+      CHECK(merged.forbidden == one.forbidden);
+      std::uint64_t forbidden = 0;
+      for (const auto& row : one.forbidden)
+        for (std::uint64_t c : row) forbidden += c;
+      CHECK((forbidden > 0) == (p.get("forbid_moves") != "none"));  // the forbidden move occurs, and only then
       CHECK(merged.conversions == one.conversions);
       CHECK(merged.conversions_by_primary_role == one.conversions_by_primary_role);
       // Every event is counted once as accepted or duplicate, the replayed

@@ -182,6 +182,115 @@ TEST_CASE("report: median days in each stage", "[report]") {
   CHECK(t[at(stage::loyal)].median_days == Approx(52.0));
 }
 
+TEST_CASE("report: flows, where the Markov chain and the direct count part ways", "[report][flows]") {
+  replayed r(log_csv, sixty_day_lapse(), date(2024, 6, 30));
+  const flow_summary& f = r.report.flows;
+  // The chain, from the matrix above and the stages now (potential 2, passive 3):
+  //   potential: new 4/6, stop 2/6.  new: loyal, deal_hunter, passive, potential 1/4 each.
+  //   loyal -> passive 1/1, deal_hunter -> passive 1/1, passive stops.
+  //   reach loyal: h_new = 1/4 + 1/4 h_pot, h_pot = 4/6 h_new  ->  h_new = 3/10, h_pot = 1/5
+  //   end passive: x_new = 3/4 + 1/4 x_pot, x_pot = 4/6 x_new  ->  x_new = 9/10, x_pot = 3/5
+  CHECK(f.stages[at(stage::potential)].markov.reach_loyal == Approx(0.2));
+  CHECK(f.stages[at(stage::new_customer)].markov.reach_loyal == Approx(0.3));
+  CHECK(f.stages[at(stage::potential)].markov.end_passive == Approx(0.6));
+  CHECK(f.stages[at(stage::new_customer)].markov.end_passive == Approx(0.9));
+  CHECK(f.stages[at(stage::deal_hunter)].markov.end_passive == Approx(1.0));
+  // Counted: of the 4 who were new (ann, bob, eve, dee) only ann reached loyal
+  // (1/4, not 3/10: the chain sends dee, back in potential, round again), and
+  // 3 are passive now (3/4, not 9/10). Potential: 1 and 3 of 5, as the chain says.
+  CHECK(f.stages[at(stage::new_customer)].persons == 4);
+  CHECK(f.stages[at(stage::new_customer)].observed.reach_loyal == Approx(0.25));
+  CHECK(f.stages[at(stage::new_customer)].observed.end_passive == Approx(0.75));
+  CHECK(f.stages[at(stage::potential)].persons == 5);
+  CHECK(f.stages[at(stage::potential)].observed.reach_loyal == Approx(0.2));
+  CHECK(f.stages[at(stage::potential)].observed.end_passive == Approx(0.6));
+  CHECK(f.stages[at(stage::passive)].observed.reach_loyal == Approx(0.0));  // ann was loyal before, not after
+  // Five persons, five paths: ties go shorter first, then in stage order.
+  //   potential (cy); potential > new > potential (dee, 2 days: 02-10 to 02-12);
+  //   potential > new > passive (eve, 30 days); potential > new > deal_hunter > passive
+  //   (bob, 70 days: 01-15 to 03-25); potential > new > loyal > passive (ann, 87 days: 01-05 to 04-01)
+  REQUIRE(f.top_paths.size() == 5);
+  CHECK(f.top_paths[0].stages == std::vector<stage>{stage::potential});
+  CHECK(f.top_paths[1].stages == std::vector<stage>{stage::potential, stage::new_customer, stage::potential});
+  CHECK(f.top_paths[1].median_days == Approx(2.0));
+  CHECK(f.top_paths[2].median_days == Approx(30.0));
+  CHECK(f.top_paths[3].stages.at(2) == stage::deal_hunter);
+  CHECK(f.top_paths[3].median_days == Approx(70.0));
+  CHECK(f.top_paths[4].stages.at(2) == stage::loyal);
+  CHECK(f.top_paths[4].median_days == Approx(87.0));
+  // To the first purchase: ann 5 days (visit 01-05, bought 01-10), bob, eve, dee 0.
+  CHECK(f.to_first_purchase.persons == 4);
+  CHECK(f.to_first_purchase.mean == Approx(1.25));
+  CHECK(f.to_first_purchase.median == Approx(0.0));
+  CHECK(f.new_to_loyal.persons == 1);  // ann: 01-10 to 02-09
+  CHECK(f.new_to_loyal.median == Approx(30.0));
+
+  const std::string text = render_text(r.report);
+  CHECK(text.find("Flows (an absorbing Markov chain") != std::string::npos);
+  CHECK(text.find("  new                4        30.0%      25.0%        90.0%      75.0%") != std::string::npos);
+  CHECK(text.find("    potential > new > loyal > passive              1  20.0%         87.0\n") != std::string::npos);
+  CHECK(text.find("    potential                                      1  20.0%            -\n") != std::string::npos);
+  CHECK(text.find("days to the first purchase (from becoming known): mean 1.2, median 0.0 days (n = 4)") !=
+        std::string::npos);
+  const std::string json = render_json(r.report);
+  CHECK(json.find("\"new\": {\"persons\": 4, \"markov\": {\"reach_loyal\": 0.3, \"end_passive\": 0.9}, "
+                  "\"observed\": {\"reach_loyal\": 0.25, \"end_passive\": 0.75}}") != std::string::npos);
+  CHECK(json.find("{\"path\": [\"potential\"], \"longer\": false, \"persons\": 1, \"median_days\": null}") !=
+        std::string::npos);
+}
+
+TEST_CASE("report: who pays for whom, who brings whom, and the advocates", "[report][people]") {
+  // mom pays twice for kid (once more as a duplicate), dad once; acme buys for
+  // itself. ann refers bob (who buys) and cy (who visits); bob refers dee (who
+  // buys); dee refers ann (a cycle); ann refers herself (no link).
+  constexpr const char* csv =
+      "time,person,event,amount,id,target\n"
+      "2024-03-01,mom,purchase,10,p1,kid\n"
+      "2024-03-02,mom,purchase,10,p2,kid\n"
+      "2024-03-02,mom,purchase,10,p2,kid\n"
+      "2024-03-03,dad,purchase,5,p3,kid\n"
+      "2024-03-04,acme,purchase,100,p4,\n"
+      "2024-03-05,ann,referral,,r1,bob\n"
+      "2024-03-06,bob,purchase,20,p5,\n"
+      "2024-03-07,ann,referral,,r2,cy\n"
+      "2024-03-08,cy,visit,,v1,\n"
+      "2024-03-09,bob,referral,,r3,dee\n"
+      "2024-03-10,dee,purchase,5,p6,\n"
+      "2024-03-11,dee,referral,,r4,ann\n"
+      "2024-03-12,ann,referral,,r5,ann\n";
+  replayed r(csv, policy{}, std::nullopt);
+  const people_summary& p = r.report.people;
+  CHECK(p.purchases == 6);             // p1-p6; the second p2 is a duplicate
+  CHECK(p.purchases_for_others == 3);  // p1, p2, p3
+  CHECK(p.payers == 2);                // mom, dad
+  CHECK(p.beneficiaries == 1);         // kid
+  CHECK(p.referrals == 4);             // r1-r4
+  CHECK(p.referrers == 3);             // ann, bob, dee
+  CHECK(p.referred == 4);              // bob, cy, dee, ann
+  CHECK(p.graph_persons == 8);         // mom kid dad acme ann bob cy dee: every handle, kid never known
+  // ann: referred bob (customer) and cy -> 1; bob: dee (customer) -> 1; dee: ann -> 0.
+  // ann first (2 referred), then bob. ann reaches bob, cy, dee (2 customers);
+  // bob reaches dee, ann, cy (1 customer).
+  REQUIRE(r.report.advocates.size() == 2);
+  CHECK(r.report.advocates[0].person == "ann");
+  CHECK(r.report.advocates[0].figures.referred == 2);
+  CHECK(r.report.advocates[0].figures.referred_customers == 1);
+  CHECK(r.report.advocates[0].figures.reach.persons == 3);
+  CHECK(r.report.advocates[0].figures.reach.customers == 2);
+  CHECK(r.report.advocates[1].person == "bob");
+  CHECK(r.report.advocates[1].figures.reach.customers == 1);
+
+  const std::string text = render_text(r.report);
+  CHECK(text.find("purchases made for someone else: 3 of 6 (50.0%); 2 payers, 1 beneficiaries") != std::string::npos);
+  CHECK(text.find("referrals that name the person referred: 4; 3 referrers, 4 persons referred") != std::string::npos);
+  CHECK(text.find("Advocates (who referred the most persons who became customers)") != std::string::npos);
+  CHECK(text.find("  ann            2          1      3                2") != std::string::npos);
+  const std::string json = render_json(r.report);
+  CHECK(json.find("\"advocates\": [{\"person\": \"ann\", \"referred\": 2, \"referred_customers\": 1, \"reach\": 3, "
+                  "\"reach_customers\": 2}, {\"person\": \"bob\"") != std::string::npos);
+  CHECK(json.find("\"purchases_for_others\": 3, \"share_for_others\": 0.5,") != std::string::npos);
+}
+
 TEST_CASE("report: --at an earlier day replays only the events up to it", "[report]") {
   // As of 01-31: ann, bob, eve new; nothing after 01-31 replayed.
   replayed r(log_csv, sixty_day_lapse(), date(2024, 1, 31));

@@ -494,6 +494,11 @@ TEST_CASE("rules: the stage graph joins exactly the moves model.md draws", "[rul
     for (stage to : all_stages) {
       if (from == to) continue;
       INFO(to_string(from) << " -> " << to_string(to));
-      CHECK(lifecycle::detail::is_normal_move(from, to) == (edges.count({from, to}) == 1));
+      const bool normal = edges.count({from, to}) == 1;
+      CHECK(lifecycle::stage_graph().is_normal(from, to) == normal);
+      // The table the rules classify with says the same, for the engine and person_state alike.
+      const auto params = lifecycle::detail::rule_params::from(policy{});
+      CHECK((lifecycle::detail::classify_move(params, from, to) == move_kind::normal) == normal);
+      CHECK((lifecycle::detail::classify_move(params, from, to) == move_kind::correction || normal));
     }
 }

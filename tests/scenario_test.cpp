@@ -170,6 +170,12 @@ TEST_CASE("scenario parser: every malformed script names its file and line") {
       {"expect rejected first", "scenario s\nexpect rejected\n", 2, "must come right after an event line"},
       {"empty file", "", 1, "no scenario in the file"},
       {"only comments", "# nothing\n\n   \n", 1, "no scenario in the file"},
+      {"bad reach", head + "expect a reach many\n", 3, "bad count 'many'"},
+      {"empty name among beneficiaries", head + "expect a beneficiaries kid,,teen\n", 3, "empty person name"},
+      {"reach of a stranger", head + "expect bob reach 1\n", 3, "expectation about 'bob'"},
+      {"unknown move in a policy", "scenario s\npolicy forbid_moves=loyal->vip\n", 2, "unknown stage 'vip'"},
+      {"a policy graph that fails validation", "scenario s\npolicy forbid_moves=potential->new\n", 2,
+       "new cannot be reached from potential by normal moves"},
   };
   for (const bad_case& c : cases) {
     INFO(c.what << ":\n" << c.text);
@@ -276,6 +282,67 @@ TEST_CASE("scenario parser: random bytes and mutated scripts only ever throw lif
       CHECK(e.code() == errc::parse_error);
     }
   }
+}
+
+TEST_CASE("scenario parser: the people and stage-graph expectations") {
+  const scenario_script s = parse_scenarios(
+      "scenario people\n"
+      "policy forbid_moves=loyal->deal_hunter allow_moves=new->potential\n"
+      "2024-01-01 mom purchase amount=9 id=p1 target=teen\n"
+      "expect mom beneficiaries teen,kid\n"
+      "expect teen payers none\n"
+      "expect mom referred none\n"
+      "expect mom reach 3\n"
+      "expect mom reach_customers 0\n"
+      "expect count forbidden 2\n"
+      "expect count corrections 0\n",
+      "people.scn");
+  const scenario& sc = s.scenarios.at(0);
+  CHECK(sc.rules.forbid_moves == stage_moves{{stage::loyal, stage::deal_hunter}});
+  CHECK(sc.rules.allow_moves == stage_moves{{stage::new_customer, stage::potential}});
+  REQUIRE(sc.statements.size() == 8);
+  const auto& b = std::get<expect_people>(sc.statements[1].step);
+  CHECK(b.person == "mom");
+  CHECK(b.relation == people_relation::beneficiaries);
+  CHECK(b.value == std::vector<std::string>{"kid", "teen"});  // sorted
+  CHECK(std::get<expect_people>(sc.statements[2].step).relation == people_relation::payers);
+  CHECK(std::get<expect_people>(sc.statements[2].step).value.empty());
+  CHECK(std::get<expect_people>(sc.statements[3].step).relation == people_relation::referred);
+  CHECK(std::get<expect_reach>(sc.statements[4].step).value == 3);
+  CHECK_FALSE(std::get<expect_reach>(sc.statements[4].step).customers);
+  CHECK(std::get<expect_reach>(sc.statements[5].step).customers);
+  CHECK(std::get<move_tally>(std::get<expect_count>(sc.statements[6].step).of) == move_tally::forbidden);
+  CHECK(std::get<expect_count>(sc.statements[6].step).value == 2);
+  CHECK(std::get<move_tally>(std::get<expect_count>(sc.statements[7].step).of) == move_tally::corrections);
+}
+
+TEST_CASE("scenario runner: people expectations report the names they found") {
+  const scenario_result r = run_one(
+      "scenario a parent pays for two children\n"
+      "2024-09-01 mom purchase amount=99 target=kid id=p1\n"
+      "2024-09-02 mom purchase amount=49 target=teen id=p2\n"
+      "2024-09-03 ann referral target=bob\n"
+      "2024-09-04 bob referral target=cy\n"
+      "2024-09-05 cy purchase amount=5 id=c1\n"
+      "expect mom beneficiaries kid\n"      // fails: kid and teen
+      "expect teen payers mom\n"
+      "expect ann reach 2\n"
+      "expect ann reach_customers 1\n"
+      "expect bob reach 5\n"                 // fails: 1
+      "expect count corrections 0\n"
+      "expect count forbidden 0\n");
+  REQUIRE(r.checks.size() == 7);
+  CHECK_FALSE(r.checks[0].passed);
+  CHECK(r.checks[0].expected == "kid");
+  CHECK(r.checks[0].actual == "kid,teen");
+  CHECK(r.checks[0].person == "mom");
+  CHECK(r.checks[1].passed);
+  CHECK(r.checks[2].passed);
+  CHECK(r.checks[3].passed);
+  CHECK_FALSE(r.checks[4].passed);
+  CHECK(r.checks[4].actual == "1");
+  CHECK(r.checks[5].passed);
+  CHECK(r.checks[6].passed);
 }
 
 TEST_CASE("scenario runner: a passing story") {

@@ -41,6 +41,12 @@ engine small_world(history_mode h = history_mode::full) {
   eng.ingest(buy(at("2024-01-23 12:00:00"), "ana", "o4"));
   eng.ingest(ev(at("2024-01-23 13:00:00"), "ana", event_kind::follow, "f1"));
   eng.ingest(buy(at("2024-01-24 12:00:00"), "ana", "o5"));
+  event gift = buy(at("2024-01-25 12:00:00"), "ben", "o7");
+  gift.target = "kid";  // a link: ben paid for kid
+  eng.ingest(gift);
+  event tip = ev(at("2024-01-25 13:00:00"), "ana", event_kind::referral, "ref1");
+  tip.target = "eve";  // a link: ana referred eve
+  eng.ingest(tip);
   eng.intern("fay");  // interned, never seen: not known, not counted
   return eng;
 }
@@ -53,6 +59,8 @@ std::string observable(const engine& e) {
                               fmt::join(e.conversions_by_primary_role(), ","), e.counts().accepted,
                               e.counts().duplicate, e.counts().rejected);
   for (const auto& row : e.matrix()) s += fmt::format("{}\n", fmt::join(row, ","));
+  for (const auto& row : e.forbidden_moves()) s += fmt::format("forbidden {}\n", fmt::join(row, ","));
+  for (const person_link& l : e.links()) s += fmt::format("link {} {} {}\n", e.name(l.from), l.kind, e.name(l.to));
   s += e.rules() == policy{} ? "default policy\n" : "custom policy\n";
   for (const transition& t : e.all_history()) s += fmt::format("{} {}\n", e.name(t.person), t);
   for (std::uint32_t i = 0;; ++i) {

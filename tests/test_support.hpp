@@ -115,7 +115,7 @@ inline std::vector<transition> of_person(std::span<const transition> ts, person_
 }
 
 /// Only the stage transitions.
-inline std::vector<transition> stage_moves(std::span<const transition> ts) {
+inline std::vector<transition> stage_changes(std::span<const transition> ts) {
   std::vector<transition> out;
   for (const transition& t : ts)
     if (t.what == change::stage) out.push_back(t);

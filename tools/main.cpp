@@ -21,6 +21,7 @@ int usage(std::FILE* to, int code) {
       "  fit EVENTS.csv        fit the customer-base models (BG/NBD, Pareto/NBD, Gamma-Gamma)\n"
       "                        and check them on a holdout period\n"
       "  generate              write a realistic, messy event log\n"
+      "  graph                 print the stage graph (--dot for Graphviz)\n"
       "  version               print the library version\n"
       "\n"
       "`lifecycle <command> --help` describes a command's options.\n",
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "replay") return lifecycle::cli::replay_command(rest);
     if (command == "generate") return lifecycle::cli::generate_command(rest);
     if (command == "fit") return lifecycle::cli::fit_command(rest);
+    if (command == "graph") return lifecycle::cli::graph_command(rest);
     if (command == "version" || command == "--version") {
       std::printf("lifecycle %s\n", lifecycle::version_string);
       return 0;

@@ -13,7 +13,7 @@
 using namespace lifecycle;
 
 std::size_t total(const memory_usage& m) {
-  return m.state + m.index + m.dedupe + m.schedule + m.history;
+  return m.state + m.index + m.dedupe + m.schedule + m.history + m.links;
 }
 
 int main() {

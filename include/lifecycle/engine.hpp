@@ -16,10 +16,12 @@
 
 #include "lifecycle/event.hpp"
 #include "lifecycle/person_id.hpp"
+#include "lifecycle/person_link.hpp"
 #include "lifecycle/policy.hpp"
 #include "lifecycle/profile.hpp"
 #include "lifecycle/role.hpp"
 #include "lifecycle/stage.hpp"
+#include "lifecycle/stage_graph.hpp"
 #include "lifecycle/transition.hpp"
 
 namespace lifecycle {
@@ -82,6 +84,7 @@ struct memory_usage {
   std::size_t dedupe = 0;   ///< event ids remembered for duplicate detection
   std::size_t schedule = 0; ///< the deadline calendar
   std::size_t history = 0;  ///< transition history
+  std::size_t links = 0;    ///< person links (purchases and referrals with a target)
 };
 
 /// Running totals of what was ingested.
@@ -99,7 +102,9 @@ enum class subscription : std::uint32_t {};
 /// or partition (see docs/api.md).
 class engine {
  public:
-  /// Validates \p p (throws `lifecycle::error`, errc::invalid_policy).
+  /// Validates \p p, its stage graph included, and folds the graph into the
+  /// table every transition is classified with (throws `lifecycle::error`,
+  /// errc::invalid_policy, naming the field, or the stage or edge).
   explicit engine(const policy& p = {}, engine_options options = {});
   ~engine();
   engine(engine&&) noexcept;
@@ -108,6 +113,9 @@ class engine {
   engine& operator=(const engine&) = delete;
 
   const policy& rules() const noexcept;
+  /// The stage graph the engine classifies stage transitions with (the
+  /// policy's `allow_moves` and `forbid_moves` applied to the model's).
+  const stage_graph& graph() const noexcept;
 
   /// The handle for \p name, creating an entry if new. An interned person with
   /// no event yet is not known: it has no stage and is not counted.
@@ -139,6 +147,9 @@ class engine {
 
   /// Persons that at least one event has reached.
   std::size_t known_persons() const noexcept;
+  /// Handles issued so far (known persons, persons only interned, targets):
+  /// every handle is below this.
+  std::size_t interned_persons() const noexcept;
   /// The profile of a known person as of the clock.
   std::optional<profile> profile_of(std::string_view name) const;
   std::optional<profile> profile_of(person_id p) const;
@@ -152,13 +163,24 @@ class engine {
   /// Persons holding each role, indexed by `role`.
   std::array<std::uint64_t, role_count> role_counts() const noexcept;
   transition_matrix matrix() const noexcept;
+  /// The stage moves the stage graph has no edge for (the policy's
+  /// `forbid_moves`). Each was still made, and recorded as a correction.
+  transition_matrix forbidden_moves() const noexcept;
   /// Persons who became customers (first net purchase) at some point.
   std::uint64_t conversions() const noexcept;
+  /// Whether \p p ever became a customer (as `conversions` counts). O(1).
+  bool converted(person_id p) const noexcept;
   /// Conversions by primary role at the moment of conversion; the last entry
   /// counts conversions by persons who held no role.
   std::array<std::uint64_t, role_count + 1> conversions_by_primary_role() const noexcept;
   ingest_counts counts() const noexcept;
   memory_usage memory() const;
+
+  /// Every person link accepted events made, in the order they were ingested:
+  /// a purchase or referral whose `target` names someone other than its person
+  /// (the target is interned, not made known). Valid until the next non-const call.
+  /// `people_graph` (people_graph.hpp) builds the graph of them.
+  std::span<const person_link> links() const noexcept;
 
   /// Calls \p f with every transition as it is made (after the engine's state
   /// is updated). \p f must not call back into this engine's non-const members.
@@ -166,8 +188,8 @@ class engine {
   void unsubscribe(subscription s);
 
   /// The whole engine as bytes: policy, options, clock, every person (state,
-  /// refunds waiting for their purchase, next deadline), the duplicate memory,
-  /// the counters and the kept history. Versioned and checksummed; restoring
+  /// refunds waiting for their purchase, next deadline), the person links, the
+  /// duplicate memory, the counters and the kept history. Versioned and checksummed; restoring
   /// and going on gives exactly what an uninterrupted engine gives.
   /// Subscriptions are not saved. For files, see snapshot.hpp.
   std::vector<std::byte> snapshot() const;

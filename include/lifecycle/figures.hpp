@@ -19,6 +19,7 @@ struct figures {
   std::array<std::uint64_t, stage_count> stages{};  ///< known persons per stage
   std::array<std::uint64_t, role_count> roles{};    ///< persons holding each role
   transition_matrix moves{};                        ///< stage transitions, from (row) to (column)
+  transition_matrix forbidden{};                    ///< of those, moves the stage graph forbids
   std::uint64_t conversions = 0;                    ///< persons who became customers
   std::array<std::uint64_t, role_count + 1> conversions_by_primary_role{};  ///< last: no role
   ingest_counts ingested{};                         ///< accepted, duplicate, rejected events

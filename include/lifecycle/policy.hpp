@@ -11,6 +11,7 @@
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
 #include "lifecycle/detail/enum_text.hpp"
+#include "lifecycle/stage_graph.hpp"
 
 namespace lifecycle {
 
@@ -45,15 +46,25 @@ struct policy {
   boost::posix_time::time_duration utc_offset = boost::posix_time::hours(0);  ///< business calendar offset, within +-14h, whole minutes
   clock_mode clock = clock_mode::replay;  ///< replay or host clock
   boost::posix_time::time_duration max_skew = boost::posix_time::minutes(5);  ///< host mode: how far ahead of the clock an event may be dated; 0 .. 7 days
+  /// Moves added to the stage graph as normal edges (e.g. new->potential for a
+  /// business where a refund back to potential is part of the lifecycle).
+  stage_moves allow_moves;
+  /// Moves removed from the stage graph (e.g. loyal->deal_hunter for a business
+  /// that never calls a loyal customer a deal hunter). The rules may still make
+  /// such a move; it is then recorded as a correction and counted as forbidden.
+  stage_moves forbid_moves;
 
   /// Throws `lifecycle::error` (errc::invalid_policy) naming the first field
-  /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500 days, got -3".
+  /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500 days, got -3",
+  /// or the stage or edge that makes the stage graph invalid (see `stage_graph`),
+  /// e.g. "policy: stage graph: loyal cannot be reached from passive by normal moves".
   void validate() const;
 
   /// Sets one field from text, as scripts and policy files write it:
   /// integers, `true`/`false` (also yes/no, 1/0), a share such as `0.5`,
-  /// an offset such as `+08:00` or `-03:30`, `replay` or `host`, and a skew in
-  /// seconds or with a unit (`300`, `90s`, `5m`, `1h`, `1d`). Throws
+  /// an offset such as `+08:00` or `-03:30`, `replay` or `host`, a skew in
+  /// seconds or with a unit (`300`, `90s`, `5m`, `1h`, `1d`), and moves as a
+  /// comma-separated list (`loyal->deal_hunter, passive->new`) or `none`. Throws
   /// `lifecycle::error` (errc::invalid_policy) for an unknown key or a bad value;
   /// the field is unchanged then. Range checks are `validate`'s job.
   void set(std::string_view key, std::string_view value);
@@ -63,11 +74,12 @@ struct policy {
   std::string get(std::string_view key) const;
 
   /// The names `set` and `get` accept, in declaration order.
-  static constexpr std::array<std::string_view, 12> keys = {
+  static constexpr std::array<std::string_view, 14> keys = {
       "new_days",           "lapse_days",         "window_days",
       "role_window_days",   "joiner_min_joins",   "loyal_min_purchases",
       "loyal_requires_follow", "deal_min_purchases", "deal_coupon_share",
-      "utc_offset",         "clock",              "max_skew"};
+      "utc_offset",         "clock",              "max_skew",
+      "allow_moves",        "forbid_moves"};
 
   friend bool operator==(const policy&, const policy&) = default;
 };

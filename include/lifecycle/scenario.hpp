@@ -86,9 +86,38 @@ struct expect_path {
   std::vector<stage> value;  ///< empty: `none`
 };
 
-/// `expect count <stage|role> <n>`: persons in that stage, or holding that role.
+/// What `expect count corrections|forbidden <n>` counts: stage transitions
+/// recorded as corrections, or those of them the stage graph forbids.
+enum class move_tally : std::uint8_t { corrections, forbidden };
+
+/// `expect count <stage|role> <n>`: persons in that stage, or holding that role;
+/// `expect count corrections <n>` / `expect count forbidden <n>`: stage moves so far.
 struct expect_count {
-  std::variant<stage, role> of;
+  std::variant<stage, role, move_tally> of;
+  std::uint64_t value = 0;
+};
+
+/// Whose names `expect <person> beneficiaries|payers|referred ...` lists.
+enum class people_relation : std::uint8_t {
+  beneficiaries,  ///< whom the person paid for (purchases with `target=`)
+  payers,         ///< who paid for the person
+  referred        ///< whom the person referred (referrals with `target=`)
+};
+
+/// `expect <person> beneficiaries|payers|referred <person>[,<person>...]` or
+/// `none`: exactly these persons, in any order (people_graph.hpp).
+struct expect_people {
+  std::string person;
+  people_relation relation = people_relation::beneficiaries;
+  std::vector<std::string> value;  ///< sorted; empty: `none`
+};
+
+/// `expect <person> reach <n>` / `expect <person> reach_customers <n>`: how many
+/// persons the person's referrals reached (referrals of referrals included, the
+/// person excluded), or how many of those became customers.
+struct expect_reach {
+  std::string person;
+  bool customers = false;  ///< `reach_customers`
   std::uint64_t value = 0;
 };
 
@@ -100,7 +129,8 @@ struct expect_outcome {
 
 /// One statement of a scenario, other than `scenario` and `policy` lines.
 using script_step = std::variant<script_event, script_advance, expect_stage, expect_roles,
-                                 expect_primary, expect_path, expect_count, expect_outcome>;
+                                 expect_primary, expect_path, expect_count, expect_outcome,
+                                 expect_people, expect_reach>;
 
 /// A statement with where it was written.
 struct script_statement {

@@ -14,6 +14,7 @@
 #include "lifecycle/person_state.hpp"
 #include "lifecycle/policy.hpp"
 #include "lifecycle/transition.hpp"
+#include "detail/stage_table.hpp"
 #include "detail/time_units.hpp"
 
 namespace lifecycle::detail {
@@ -26,6 +27,7 @@ struct rule_params {
   double share;
   std::int64_t offset_us, skew_us;
   bool host_clock;
+  move_table moves;  // the stage graph, folded into a table: classifying a move is one load
 
   static rule_params from(const policy& p) {
     return {p.new_days,
@@ -39,7 +41,8 @@ struct rule_params {
             p.deal_coupon_share,
             p.utc_offset.total_microseconds(),
             p.max_skew.total_microseconds(),
-            p.clock == clock_mode::host};
+            p.clock == clock_mode::host,
+            move_table_of(p.allow_moves, p.forbid_moves)};
   }
 
   /// Days an activity record may still count in some window after its day.
@@ -376,17 +379,9 @@ inline day_number next_deadline(std::span<const purchase_record> purchases,
 // ---------------------------------------------------------------------------
 // Changes.
 
-/// Whether the stage graph of model.md joins `from` to `to`.
-constexpr bool is_normal_move(stage from, stage to) {
-  switch (from) {
-    case stage::potential: return to == stage::new_customer;
-    case stage::new_customer:
-      return to == stage::deal_hunter || to == stage::loyal || to == stage::passive;
-    case stage::passive: return to == stage::deal_hunter || to == stage::loyal;
-    case stage::deal_hunter: return to == stage::loyal || to == stage::passive;
-    case stage::loyal: return to == stage::deal_hunter || to == stage::passive;
-  }
-  return false;
+/// How the stage graph classifies the move `from` -> `to` (a table lookup).
+inline move_kind classify_move(const rule_params& p, stage from, stage to) {
+  return p.moves[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)];
 }
 
 /// Applies an evaluation to the core, calling `emit(transition)` for each change
@@ -405,7 +400,7 @@ bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when
     t.what = change::stage;
     t.from = old_stage;
     t.to = ev.current_stage;
-    t.cause = is_normal_move(old_stage, ev.current_stage) ? base : cause::correction;
+    t.cause = classify_move(p, old_stage, ev.current_stage) == move_kind::normal ? base : cause::correction;
     t.why = ev.stage_reason;
     const std::int64_t stay = std::max<std::int64_t>(0, when_us - core.stage_since_us) / us_per_second;
     auto& total = core.seconds_in_stage[static_cast<std::size_t>(old_stage)];
