@@ -51,19 +51,7 @@ constexpr const char* usage_text =
     "      2 bad usage, an unreadable file, a bad row (FILE:LINE), or data no model can fit\n"
     "docs/models.md describes the models and the output.\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "lifecycle fit: %s (see lifecycle fit --help)\n", message.c_str());
-  return 2;
-}
-
-// Errors about a line of a file read "file:line: error: ..."; others get the command's name.
-int fail(const lifecycle::error& e) {
-  if (e.file().empty())
-    std::fprintf(stderr, "lifecycle fit: %s\n", e.what());
-  else
-    std::fprintf(stderr, "%s\n", e.what());
-  return 2;
-}
+constexpr lifecycle::cli::command_errors errors{"fit"};
 
 std::optional<boost::gregorian::date> parse_date(const std::string& text) {
   const auto us = lifecycle::parse_event_time_us(text);
@@ -182,9 +170,9 @@ int lifecycle::cli::fit_command(args a) {
       std::fputs(usage_text, stdout);
       return 0;
     } else if (arg == "--calibration-end" || arg == "--holdout-end") {
-      if (!value(text)) return usage_error(fmt::format("{} needs a date", arg));
+      if (!value(text)) return errors.usage(fmt::format("{} needs a date", arg));
       const auto d = parse_date(*text);
-      if (!d) return usage_error(fmt::format("{} wants a date YYYY-MM-DD, got '{}'", arg, *text));
+      if (!d) return errors.usage(fmt::format("{} wants a date YYYY-MM-DD, got '{}'", arg, *text));
       if (arg == "--calibration-end") {
         options.calibration_end = *d;
         have_calibration_end = true;
@@ -192,49 +180,49 @@ int lifecycle::cli::fit_command(args a) {
         options.holdout_end = *d;
       }
     } else if (arg == "--model") {
-      if (!value(text)) return usage_error("--model needs bgnbd, pareto or both");
+      if (!value(text)) return errors.usage("--model needs bgnbd, pareto or both");
       if (*text == "bgnbd") {
         want_pareto = false;
       } else if (*text == "pareto") {
         want_bgnbd = false;
       } else if (*text != "both") {
-        return usage_error(fmt::format("--model wants bgnbd, pareto or both, got '{}'", *text));
+        return errors.usage(fmt::format("--model wants bgnbd, pareto or both, got '{}'", *text));
       }
     } else if (arg == "--unit") {
-      if (!value(text)) return usage_error("--unit needs week or day");
+      if (!value(text)) return errors.usage("--unit needs week or day");
       const auto u = lifecycle::parse_time_unit(*text);
-      if (!u) return usage_error(fmt::format("--unit wants week or day, got '{}'", *text));
+      if (!u) return errors.usage(fmt::format("--unit wants week or day, got '{}'", *text));
       options.unit = *u;
     } else if (arg == "--max-iterations") {
-      if (!value(text)) return usage_error("--max-iterations needs a number");
+      if (!value(text)) return errors.usage("--max-iterations needs a number");
       int n = 0;
       const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
       if (ec != std::errc{} || end != text->data() + text->size() || n < 1)
-        return usage_error(fmt::format("--max-iterations wants a number >= 1, got '{}'", *text));
+        return errors.usage(fmt::format("--max-iterations wants a number >= 1, got '{}'", *text));
       fit.max_iterations = n;
     } else if (arg == "--json") {
-      if (!value(json)) return usage_error("--json needs a file");
+      if (!value(json)) return errors.usage("--json needs a file");
     } else if (arg == "--svg") {
-      if (!value(svg)) return usage_error("--svg needs a file");
+      if (!value(svg)) return errors.usage("--svg needs a file");
     } else if (arg.size() > 1 && arg[0] == '-') {
-      return usage_error(fmt::format("unknown option '{}'", arg));
+      return errors.usage(fmt::format("unknown option '{}'", arg));
     } else if (events) {
-      return usage_error("give one events file");
+      return errors.usage("give one events file");
     } else {
       events = std::string(arg);
     }
   }
-  if (!events) return usage_error("which events file?");
-  if (!have_calibration_end) return usage_error("--calibration-end DATE is required");
+  if (!events) return errors.usage("which events file?");
+  if (!have_calibration_end) return errors.usage("--calibration-end DATE is required");
   if (options.holdout_end && *options.holdout_end < options.calibration_end)
-    return usage_error("--holdout-end is before --calibration-end");
+    return errors.usage("--holdout-end is before --calibration-end");
 
   lifecycle::calibration_summary data;
   try {
     auto reader = lifecycle::event_csv_reader::open(*events);
     data = lifecycle::summarize_event_csv(reader, options);
   } catch (const lifecycle::error& e) {
-    return fail(e);
+    return errors.fail(e);
   }
   const std::string unit(to_string(options.unit));
   const double unit_days = lifecycle::days_per(options.unit);
@@ -298,7 +286,7 @@ int lifecycle::cli::fit_command(args a) {
       comparisons.push_back(lifecycle::compare_holdout(data, f.params));
     }
   } catch (const lifecycle::error& e) {
-    return fail(e);
+    return errors.fail(e);
   }
   for (const fitted& m : models) print_model(m, options.unit);
 

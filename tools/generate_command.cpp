@@ -32,10 +32,7 @@ constexpr const char* usage_text =
     "  --start DATE  the first day (default 2024-01-01)\n"
     "  --out FILE    write to FILE instead of standard output\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "lifecycle generate: %s (see lifecycle generate --help)\n", message.c_str());
-  return 2;
-}
+constexpr lifecycle::cli::command_errors errors{"generate"};
 
 template <class T>
 bool parse_number(std::string_view text, T& out) {
@@ -58,7 +55,7 @@ int lifecycle::cli::generate_command(args a) {
       o.shuffle = true;
       continue;
     }
-    if (i + 1 >= a.size()) return usage_error(fmt::format("unknown option or missing value: '{}'", arg));
+    if (i + 1 >= a.size()) return errors.usage(fmt::format("unknown option or missing value: '{}'", arg));
     const std::string_view v = a[++i];
     bool ok = true;
     if (arg == "--persons") {
@@ -78,9 +75,9 @@ int lifecycle::cli::generate_command(args a) {
     } else if (arg == "--out") {
       out_path = std::string(v);
     } else {
-      return usage_error(fmt::format("unknown option '{}'", arg));
+      return errors.usage(fmt::format("unknown option '{}'", arg));
     }
-    if (!ok) return usage_error(fmt::format("bad value for {}: '{}'", arg, v));
+    if (!ok) return errors.usage(fmt::format("bad value for {}: '{}'", arg, v));
   }
 
   std::FILE* out = stdout;
@@ -99,7 +96,7 @@ int lifecycle::cli::generate_command(args a) {
     });
   } catch (const lifecycle::error& e) {
     if (out != stdout) std::fclose(out);
-    return usage_error(e.what());
+    return errors.usage(e.what());
   }
   if (std::fflush(out) != 0) write_failed = true;
   if (out != stdout && std::fclose(out) != 0) write_failed = true;

@@ -30,10 +30,7 @@ constexpr const char* usage_text =
     "\n"
     "exit: 0 printed, 2 bad usage, or a policy that cannot be read or whose graph is invalid\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "lifecycle graph: %s (see lifecycle graph --help)\n", message.c_str());
-  return 2;
-}
+constexpr lifecycle::cli::command_errors errors{"graph"};
 
 }  // namespace
 
@@ -48,10 +45,10 @@ int lifecycle::cli::graph_command(args a) {
     } else if (arg == "--dot") {
       dot = true;
     } else if (arg == "--policy") {
-      if (i + 1 >= a.size()) return usage_error("--policy needs a file");
+      if (i + 1 >= a.size()) return errors.usage("--policy needs a file");
       policy_path = std::string(a[++i]);
     } else {
-      return usage_error(fmt::format("unknown argument '{}'", arg));
+      return errors.usage(fmt::format("unknown argument '{}'", arg));
     }
   }
   try {

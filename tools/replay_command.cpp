@@ -43,19 +43,7 @@ constexpr const char* usage_text =
     "exit: 0 done, 2 bad usage, unreadable file or policy, or a bad row with --strict\n"
     "docs/cli.md describes the formats and every section of the report.\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "lifecycle replay: %s (see lifecycle replay --help)\n", message.c_str());
-  return 2;
-}
-
-// Errors about a line of a file already read "file:line: error: ..."; others get the command's name.
-int fail(const lifecycle::error& e) {
-  if (e.file().empty())
-    std::fprintf(stderr, "lifecycle replay: %s\n", e.what());
-  else
-    std::fprintf(stderr, "%s\n", e.what());
-  return 2;
-}
+constexpr lifecycle::cli::command_errors errors{"replay"};
 
 bool write_file(const std::string& path, const std::string& what, auto&& fill) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -92,46 +80,46 @@ int lifecycle::cli::replay_command(args a) {
     } else if (arg == "--strict") {
       strict = true;
     } else if (arg == "--policy") {
-      if (!value(policy_path)) return usage_error("--policy needs a file");
+      if (!value(policy_path)) return errors.usage("--policy needs a file");
     } else if (arg == "--profiles") {
-      if (!value(profiles)) return usage_error("--profiles needs a file");
+      if (!value(profiles)) return errors.usage("--profiles needs a file");
     } else if (arg == "--transitions") {
-      if (!value(transitions)) return usage_error("--transitions needs a file");
+      if (!value(transitions)) return errors.usage("--transitions needs a file");
     } else if (arg == "--json") {
-      if (!value(json)) return usage_error("--json needs a file");
+      if (!value(json)) return errors.usage("--json needs a file");
     } else if (arg == "--dot") {
-      if (!value(dot)) return usage_error("--dot needs a file");
+      if (!value(dot)) return errors.usage("--dot needs a file");
     } else if (arg == "--at") {
       std::optional<std::string> text;
-      if (!value(text)) return usage_error("--at needs a date");
+      if (!value(text)) return errors.usage("--at needs a date");
       const auto us = lifecycle::parse_event_time_us(*text);
-      if (!us || text->size() != 10) return usage_error(fmt::format("--at wants a date YYYY-MM-DD, got '{}'", *text));
+      if (!us || text->size() != 10) return errors.usage(fmt::format("--at wants a date YYYY-MM-DD, got '{}'", *text));
       at = lifecycle::time_from_us(*us).date();
     } else if (arg == "--max-warnings") {
       std::optional<std::string> text;
-      if (!value(text)) return usage_error("--max-warnings needs a number");
+      if (!value(text)) return errors.usage("--max-warnings needs a number");
       try {
         std::size_t used = 0;
         max_warnings = std::stoull(*text, &used);
         if (used != text->size()) throw std::invalid_argument("");
       } catch (const std::exception&) {
-        return usage_error(fmt::format("--max-warnings wants a number, got '{}'", *text));
+        return errors.usage(fmt::format("--max-warnings wants a number, got '{}'", *text));
       }
     } else if (arg.size() > 1 && arg[0] == '-') {
-      return usage_error(fmt::format("unknown option '{}'", arg));
+      return errors.usage(fmt::format("unknown option '{}'", arg));
     } else if (events) {
-      return usage_error("give one events file");
+      return errors.usage("give one events file");
     } else {
       events = std::string(arg);
     }
   }
-  if (!events) return usage_error("which events file?");
+  if (!events) return errors.usage("which events file?");
 
   lifecycle::policy rules;
   try {
     if (policy_path) rules = lifecycle::read_policy_file(*policy_path);
   } catch (const lifecycle::error& e) {
-    return fail(e);
+    return errors.fail(e);
   }
   if (rules.clock != lifecycle::clock_mode::replay) {
     std::fprintf(stderr, "lifecycle replay: the policy sets clock = %s; a replay runs on the replay clock\n",
@@ -143,7 +131,7 @@ int lifecycle::cli::replay_command(args a) {
   try {
     reader.emplace(lifecycle::event_csv_reader::open(*events));
   } catch (const lifecycle::error& e) {
-    return fail(e);
+    return errors.fail(e);
   }
 
   lifecycle::engine_options eo;
@@ -193,7 +181,7 @@ int lifecycle::cli::replay_command(args a) {
     counts = lifecycle::replay_csv(*reader, eng, ro);
   } catch (const lifecycle::error& e) {
     clear_progress();
-    return fail(e);
+    return errors.fail(e);
   }
   clear_progress();
 
