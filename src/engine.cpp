@@ -564,7 +564,7 @@ transition get_transition(byte_reader& in, std::size_t persons) {
   const auto why_cause = in.get<std::uint8_t>(), which = in.get<std::uint8_t>(), about = in.get<std::uint8_t>();
   for (std::int32_t& f : t.why.figures) f = in.get<std::int32_t>();
   if (t.person.value >= persons || what > 2 || from >= stage_count || to >= stage_count ||
-      about_role >= role_count || why_cause > 2 || which > static_cast<std::uint8_t>(reason::rule::other_role) ||
+      about_role >= role_count || why_cause > 2 || which > static_cast<std::uint8_t>(reason::rule::lapse_model) ||
       about >= role_count || when < min_us() || when > max_us())
     in.fail("history entry out of range");
   t.what = static_cast<change>(what);

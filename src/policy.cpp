@@ -42,6 +42,15 @@ double parse_share(std::string_view key, std::string_view v) {
   return d;
 }
 
+double parse_number(std::string_view key, std::string_view v) {
+  const std::string s(v);
+  char* end = nullptr;
+  const double d = s.empty() ? NAN : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d))
+    bad(key, fmt::format("must be a number such as 0.243 or 4.414, got '{}'", v));
+  return d;
+}
+
 // "+08:00", "-03:30", "+0530", "Z", "0".
 boost::posix_time::time_duration parse_offset(std::string_view key, std::string_view v) {
   if (v == "Z" || v == "0" || v == "+00:00" || v == "-00:00") return boost::posix_time::hours(0);
@@ -126,6 +135,30 @@ void check_count(std::string_view key, int v) {
   if (v < 1 || v > max_count) bad(key, fmt::format("must be between 1 and {}, got {}", max_count, v));
 }
 
+// A model parameter: 0 (unset) or positive; positive when the model is in use.
+void check_param(std::string_view key, double v, bool used, std::string_view model) {
+  if (!std::isfinite(v) || v < 0) bad(key, fmt::format("must be a positive number, got {}", v));
+  if (used && !(v > 0)) bad(key, fmt::format("must be positive when lapse_model is {}, got {}", model, v));
+}
+
+// The plain-number keys of the models: a pointer to the field, or null.
+template <class Policy>
+auto model_field(Policy& p, std::string_view key) noexcept -> decltype(&p.bgnbd_r) {
+  if (key == "bgnbd_r") return &p.bgnbd_r;
+  if (key == "bgnbd_alpha") return &p.bgnbd_alpha;
+  if (key == "bgnbd_a") return &p.bgnbd_a;
+  if (key == "bgnbd_b") return &p.bgnbd_b;
+  if (key == "pareto_r") return &p.pareto_r;
+  if (key == "pareto_alpha") return &p.pareto_alpha;
+  if (key == "pareto_s") return &p.pareto_s;
+  if (key == "pareto_beta") return &p.pareto_beta;
+  if (key == "spend_p") return &p.spend_p;
+  if (key == "spend_q") return &p.spend_q;
+  if (key == "spend_gamma") return &p.spend_gamma;
+  if (key == "clv_discount_rate") return &p.clv_discount_rate;
+  return nullptr;
+}
+
 }  // namespace
 
 void policy::validate() const {
@@ -146,6 +179,29 @@ void policy::validate() const {
   if (clock != clock_mode::replay && clock != clock_mode::host) bad("clock", "must be replay or host");
   if (max_skew.is_special() || max_skew.is_negative() || max_skew > boost::posix_time::hours(24 * 7))
     bad("max_skew", "must be between 0 and 7 days");
+  if (lapse_model != lapse_kind::days && lapse_model != lapse_kind::bgnbd && lapse_model != lapse_kind::pareto)
+    bad("lapse_model", "must be days, bgnbd or pareto");
+  if (!(lapse_alive_threshold > 0.0 && lapse_alive_threshold < 1.0))
+    bad("lapse_alive_threshold", fmt::format("must be in (0, 1), got {}", lapse_alive_threshold));
+  if (model_unit != time_unit::week && model_unit != time_unit::day) bad("model_unit", "must be week or day");
+  const bool bg = lapse_model == lapse_kind::bgnbd, pn = lapse_model == lapse_kind::pareto;
+  check_param("bgnbd_r", bgnbd_r, bg, "bgnbd");
+  check_param("bgnbd_alpha", bgnbd_alpha, bg, "bgnbd");
+  check_param("bgnbd_a", bgnbd_a, bg, "bgnbd");
+  check_param("bgnbd_b", bgnbd_b, bg, "bgnbd");
+  check_param("pareto_r", pareto_r, pn, "pareto");
+  check_param("pareto_alpha", pareto_alpha, pn, "pareto");
+  check_param("pareto_s", pareto_s, pn, "pareto");
+  check_param("pareto_beta", pareto_beta, pn, "pareto");
+  check_days("forecast_days", forecast_days);
+  const bool spend_set = spend_p != 0 || spend_q != 0 || spend_gamma != 0;
+  check_param("spend_p", spend_p, spend_set, "set (spend_p, spend_q and spend_gamma go together)");
+  check_param("spend_q", spend_q, spend_set, "set (spend_p, spend_q and spend_gamma go together)");
+  check_param("spend_gamma", spend_gamma, spend_set, "set (spend_p, spend_q and spend_gamma go together)");
+  if (spend_set && !(spend_q > 1))
+    bad("spend_q", fmt::format("must be greater than 1 (the mean spend is infinite otherwise), got {}", spend_q));
+  if (!std::isfinite(clv_discount_rate) || !(clv_discount_rate > -1.0))
+    bad("clv_discount_rate", fmt::format("must be greater than -1 (0.01 is 1% a month), got {}", clv_discount_rate));
   try {
     const stage_graph graph(allow_moves, forbid_moves);  // builds and checks the graph
   } catch (const error& e) {
@@ -171,6 +227,17 @@ void policy::set(std::string_view key, std::string_view value) {
   } else if (key == "max_skew") max_skew = parse_skew(key, value);
   else if (key == "allow_moves") allow_moves = parse_moves(key, value);
   else if (key == "forbid_moves") forbid_moves = parse_moves(key, value);
+  else if (key == "lapse_model") {
+    const auto m = parse_lapse_kind(value);
+    if (!m) bad(key, fmt::format("must be days, bgnbd or pareto, got '{}'", value));
+    lapse_model = *m;
+  } else if (key == "lapse_alive_threshold") lapse_alive_threshold = parse_number(key, value);
+  else if (key == "model_unit") {
+    const auto u = parse_time_unit(value);
+    if (!u) bad(key, fmt::format("must be week or day, got '{}'", value));
+    model_unit = *u;
+  } else if (double* f = model_field(*this, key)) *f = parse_number(key, value);
+  else if (key == "forecast_days") forecast_days = parse_int(key, value);
   else throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 
@@ -189,6 +256,11 @@ std::string policy::get(std::string_view key) const {
   if (key == "max_skew") return std::to_string(max_skew.total_seconds());
   if (key == "allow_moves") return to_string(allow_moves);
   if (key == "forbid_moves") return to_string(forbid_moves);
+  if (key == "lapse_model") return std::string(to_string(lapse_model));
+  if (key == "lapse_alive_threshold") return fmt::format("{}", lapse_alive_threshold);
+  if (key == "model_unit") return std::string(to_string(model_unit));
+  if (const double* f = model_field(*this, key)) return fmt::format("{}", *f);
+  if (key == "forecast_days") return std::to_string(forecast_days);
   throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 

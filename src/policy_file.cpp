@@ -35,12 +35,19 @@ std::string shown(std::string_view v) {
   return out;
 }
 
+std::string without_prefix(std::string_view what) {
+  if (what.substr(0, 8) == "policy: ") what.remove_prefix(8);
+  return std::string(what);
+}
+
 }  // namespace
 
 void apply_policy_text(policy& p, std::string_view text, const std::string& name) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::array<int, policy::keys.size()> set_on{};
   int line = 0;
+  policy next = p;
+  int pending = 0;  // the first line since which the policy has not validated (keys may depend on later ones)
   while (!text.empty()) {
     ++line;
     const std::size_t nl = text.find('\n');
@@ -64,17 +71,27 @@ void apply_policy_text(policy& p, std::string_view text, const std::string& name
       throw error(errc::parse_error, fmt::format("'{}' is already set on line {}", key, set_on[k]), name, line);
     if (value.empty()) throw error(errc::parse_error, fmt::format("'{}' has no value", key), name, line);
     try {
-      policy next = p;
       next.set(key, value);
-      next.validate();
-      p = next;
     } catch (const error& e) {
-      std::string_view what = e.what();
-      if (what.substr(0, 8) == "policy: ") what.remove_prefix(8);
-      throw error(errc::parse_error, std::string(what), name, line);
+      throw error(errc::parse_error, without_prefix(e.what()), name, line);
     }
     set_on[k] = line;
+    try {
+      next.validate();
+      pending = 0;
+    } catch (const error&) {
+      if (pending == 0) pending = line;
+    }
   }
+  if (pending != 0) {
+    // Settled at the end: lapse_model = bgnbd may come before the bgnbd_ parameters.
+    try {
+      next.validate();
+    } catch (const error& e) {
+      throw error(errc::parse_error, without_prefix(e.what()), name, pending);
+    }
+  }
+  p = next;
 }
 
 policy parse_policy(std::string_view text, const std::string& name) {

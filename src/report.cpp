@@ -943,7 +943,14 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
   std::string buf = "person,stage,roles,primary_role,purchases,coupon_purchases,refunded_purchases,spend,first_seen,"
                     "first_purchase,last_purchase,stage_since";
   for (stage s : all_stages) buf += fmt::format(",days_{}", to_string(s));
+  // With a customer-base model: its figures, empty for a person without a net purchase.
+  const bool model = eng.rules().lapse_model != lapse_kind::days;
+  if (model) buf += ",p_alive,expected_purchases,clv";
   buf += '\n';
+  auto optional_field = [&buf](const std::optional<double>& v) {
+    buf += ',';
+    if (v) buf += fmt::format("{:.6f}", *v);
+  };
   const std::size_t known = eng.known_persons();
   std::size_t found = 0;
   for (std::uint32_t i = 0; found < known && i < std::numeric_limits<std::uint32_t>::max(); ++i) {
@@ -960,6 +967,11 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
                        p->first_purchase ? date_text(*p->first_purchase) : "",
                        p->last_purchase ? date_text(*p->last_purchase) : "", time_text(p->stage_since));
     for (double d : p->days_in_stage) buf += fmt::format(",{:.2f}", d);
+    if (model) {
+      optional_field(p->p_alive);
+      optional_field(p->expected_purchases);
+      optional_field(p->clv);
+    }
     buf += '\n';
     if (buf.size() > (1u << 20)) {
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));

@@ -200,6 +200,7 @@ class parser {
       if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
       statement(raw);
     }
+    settle_policy();
     if (out_.scenarios.empty()) {
       line_ = 1;
       fail("no scenario in the file (a script starts with `scenario <title>`)");
@@ -238,6 +239,7 @@ class parser {
     if (current_ == nullptr)
       fail(fmt::format("{} before the first `scenario` line", quote(head)));
     if (head == "policy") return policy_line(words);
+    settle_policy();
 
     script_statement st;
     st.line = line_;
@@ -258,6 +260,7 @@ class parser {
   }
 
   void begin_scenario(const std::vector<std::string_view>& words) {
+    settle_policy();
     if (words.size() < 2) fail("`scenario` needs a title: `scenario <title words>`");
     scenario& s = out_.scenarios.emplace_back();
     s.title = join_words(words, 1);
@@ -282,11 +285,30 @@ class parser {
         fail(fmt::format("unknown policy key {} (one of {})", quote(key), list_names(policy::keys)));
       try {
         current_->rules.set(key, value);
-        current_->rules.validate();
       } catch (const error& e) {
         fail(e.what());
       }
     }
+    // Keys that depend on each other (lapse_model and its parameters) may come
+    // in any order: a policy that does not validate yet is settled when the
+    // scenario's body starts.
+    try {
+      current_->rules.validate();
+      pending_policy_line_ = 0;
+    } catch (const error&) {
+      if (pending_policy_line_ == 0) pending_policy_line_ = line_;
+    }
+  }
+
+  void settle_policy() {
+    if (pending_policy_line_ == 0 || current_ == nullptr) return;
+    try {
+      current_->rules.validate();
+    } catch (const error& e) {
+      line_ = pending_policy_line_;
+      fail(e.what());
+    }
+    pending_policy_line_ = 0;
   }
 
   boost::posix_time::ptime time_of(std::string_view t) const {
@@ -466,6 +488,7 @@ class parser {
   scenario_script out_;
   scenario* current_ = nullptr;  // the last element of out_.scenarios
   bool body_started_ = false;
+  int pending_policy_line_ = 0;  // the policy line after which the policy did not validate
   std::unordered_set<std::string> seen_;  // persons the scenario's event lines name so far
   int line_ = 0;
 };

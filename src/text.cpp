@@ -110,6 +110,13 @@ std::string plural(std::int32_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// A share in millionths as a decimal with 2 to 6 places: 500000 -> "0.50", 483000 -> "0.483".
+std::string millionths(std::int32_t v) {
+  std::string digits = fmt::format("{}.{:06}", v / 1000000, v % 1000000);
+  while (digits.size() > digits.find('.') + 3 && digits.back() == '0') digits.pop_back();
+  return digits;
+}
+
 }  // namespace
 
 std::string to_string(const reason& r) {
@@ -138,6 +145,10 @@ std::string to_string(const reason& r) {
       return fmt::format("{}: {} in {} days (< {})", to_string(r.about), counted(a, r.about), c, b);
     case rule::other_role:
       return fmt::format("spectator: holds another role now ({} in {} days)", counted(a, role::spectator), c);
+    case rule::lapse_model:
+      return fmt::format("lapse: probability alive {} (< {}) under {}, {}", millionths(a - a % 1000),
+                         millionths(b), c == 1 ? "BG/NBD" : c == 2 ? "Pareto/NBD" : "a model",
+                         plural(d, "repeat purchase"));
   }
   return "unknown rule";
 }

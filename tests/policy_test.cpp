@@ -123,6 +123,87 @@ TEST_CASE("policy: validate keeps max_skew within 0 .. 7 days", "[policy][valida
   }
 }
 
+namespace {
+policy cdnow_bgnbd() {
+  policy p;
+  p.lapse_model = lapse_kind::bgnbd;
+  p.bgnbd_r = 0.243;
+  p.bgnbd_alpha = 4.414;
+  p.bgnbd_a = 0.793;
+  p.bgnbd_b = 2.426;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("policy: the model keys default to the fixed lapse and validate", "[policy][validate][model]") {
+  const policy p;
+  CHECK(p.lapse_model == lapse_kind::days);
+  CHECK(p.lapse_alive_threshold == 0.5);
+  CHECK(p.model_unit == time_unit::week);
+  CHECK(p.forecast_days == 364);
+  CHECK(p.clv_discount_rate == 0.01);
+  CHECK_NOTHROW(cdnow_bgnbd().validate());
+  for (double bad : {0.0, 1.0, -0.5, 1.5, std::nan("")}) {
+    INFO("threshold " << bad);
+    policy q = cdnow_bgnbd();
+    q.lapse_alive_threshold = bad;
+    require_policy_error([&] { q.validate(); }, "lapse_alive_threshold");
+  }
+}
+
+TEST_CASE("policy: a model's parameters must be positive when it decides the lapse", "[policy][validate][model]") {
+  using field = double policy::*;
+  const std::vector<std::tuple<field, std::string_view, lapse_kind>> params = {
+      {&policy::bgnbd_r, "bgnbd_r", lapse_kind::bgnbd},         {&policy::bgnbd_alpha, "bgnbd_alpha", lapse_kind::bgnbd},
+      {&policy::bgnbd_a, "bgnbd_a", lapse_kind::bgnbd},         {&policy::bgnbd_b, "bgnbd_b", lapse_kind::bgnbd},
+      {&policy::pareto_r, "pareto_r", lapse_kind::pareto},      {&policy::pareto_alpha, "pareto_alpha", lapse_kind::pareto},
+      {&policy::pareto_s, "pareto_s", lapse_kind::pareto},      {&policy::pareto_beta, "pareto_beta", lapse_kind::pareto}};
+  for (const auto& [f, name, model] : params) {
+    INFO(std::string(name));
+    policy p;
+    p.bgnbd_r = p.bgnbd_alpha = p.bgnbd_a = p.bgnbd_b = 1;
+    p.pareto_r = p.pareto_alpha = p.pareto_s = p.pareto_beta = 1;
+    p.lapse_model = model;
+    CHECK_NOTHROW(p.validate());
+    p.*f = 0;  // unset while its model is in use
+    require_policy_error([&] { p.validate(); }, name);
+    try {
+      p.validate();
+    } catch (const lifecycle::error& e) {
+      CHECK_THAT(std::string(e.what()), Contains(std::string("when lapse_model is ") + std::string(to_string(model))));
+    }
+    p.lapse_model = lapse_kind::days;  // unused: unset is fine, negative never
+    CHECK_NOTHROW(p.validate());
+    for (double bad : {-1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+      p.*f = bad;
+      require_policy_error([&] { p.validate(); }, name);
+    }
+  }
+}
+
+TEST_CASE("policy: spend parameters go together, the rest stays in range", "[policy][validate][model]") {
+  policy p = cdnow_bgnbd();
+  p.spend_p = 6.25;
+  require_policy_error([&] { p.validate(); }, "spend_q");
+  p.spend_q = 3.74;
+  require_policy_error([&] { p.validate(); }, "spend_gamma");
+  p.spend_gamma = 15.44;
+  CHECK_NOTHROW(p.validate());
+  p.spend_q = 0.9;  // an infinite mean spend
+  require_policy_error([&] { p.validate(); }, "spend_q");
+  p = cdnow_bgnbd();
+  p.clv_discount_rate = -1;
+  require_policy_error([&] { p.validate(); }, "clv_discount_rate");
+  p = cdnow_bgnbd();
+  p.forecast_days = 0;
+  require_policy_error([&] { p.validate(); }, "forecast_days");
+  p = policy{};
+  require_policy_error([&] { p.set("lapse_model", "weibull"); }, "lapse_model");
+  require_policy_error([&] { p.set("model_unit", "month"); }, "model_unit");
+  require_policy_error([&] { p.set("bgnbd_alpha", "4.4x"); }, "bgnbd_alpha");
+  CHECK(p == policy{});  // a failed set leaves the field unchanged
+}
+
 TEST_CASE("policy: an engine refuses a policy that does not validate", "[policy][engine]") {
   policy p;
   p.window_days = 0;
@@ -155,6 +236,22 @@ TEST_CASE("policy: set then get round-trips every key", "[policy][text]") {
                        [](const policy& p) { return p.allow_moves == stage_moves{{stage::new_customer, stage::potential}}; }}},
       {"forbid_moves", {"loyal->deal_hunter", "loyal->deal_hunter",
                         [](const policy& p) { return p.forbid_moves == stage_moves{{stage::loyal, stage::deal_hunter}}; }}},
+      {"lapse_model", {"bgnbd", "bgnbd", [](const policy& p) { return p.lapse_model == lapse_kind::bgnbd; }}},
+      {"lapse_alive_threshold", {"0.25", "0.25", [](const policy& p) { return p.lapse_alive_threshold == 0.25; }}},
+      {"model_unit", {"day", "day", [](const policy& p) { return p.model_unit == time_unit::day; }}},
+      {"bgnbd_r", {"0.243", "0.243", [](const policy& p) { return p.bgnbd_r == 0.243; }}},
+      {"bgnbd_alpha", {"4.414", "4.414", [](const policy& p) { return p.bgnbd_alpha == 4.414; }}},
+      {"bgnbd_a", {"0.793", "0.793", [](const policy& p) { return p.bgnbd_a == 0.793; }}},
+      {"bgnbd_b", {"2.426", "2.426", [](const policy& p) { return p.bgnbd_b == 2.426; }}},
+      {"pareto_r", {"0.553", "0.553", [](const policy& p) { return p.pareto_r == 0.553; }}},
+      {"pareto_alpha", {"10.578", "10.578", [](const policy& p) { return p.pareto_alpha == 10.578; }}},
+      {"pareto_s", {"0.606", "0.606", [](const policy& p) { return p.pareto_s == 0.606; }}},
+      {"pareto_beta", {"11.669", "11.669", [](const policy& p) { return p.pareto_beta == 11.669; }}},
+      {"forecast_days", {"273", "273", [](const policy& p) { return p.forecast_days == 273; }}},
+      {"spend_p", {"6.25", "6.25", [](const policy& p) { return p.spend_p == 6.25; }}},
+      {"spend_q", {"3.74", "3.74", [](const policy& p) { return p.spend_q == 3.74; }}},
+      {"spend_gamma", {"15.44", "15.44", [](const policy& p) { return p.spend_gamma == 15.44; }}},
+      {"clv_discount_rate", {"0.02", "0.02", [](const policy& p) { return p.clv_discount_rate == 0.02; }}},
   };
   REQUIRE(policy::keys.size() == rows.size());
   for (std::string_view key : policy::keys) {

@@ -148,7 +148,9 @@ inline std::string facts(const profile& p) {
 inline std::string all_fields(const profile& p) {
   std::string days;
   for (double d : p.days_in_stage) days += fmt::format("{:.6f},", d);
-  return fmt::format("{} since={} days=[{}]", facts(p), when_text(p.stage_since), days);
+  auto opt = [](const std::optional<double>& v) { return v ? fmt::format("{:.12g}", *v) : std::string("-"); };
+  return fmt::format("{} since={} days=[{}] alive={} expected={} clv={}", facts(p), when_text(p.stage_since), days,
+                     opt(p.p_alive), opt(p.expected_purchases), opt(p.clv));
 }
 
 }  // namespace lctest

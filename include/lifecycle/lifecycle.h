@@ -173,7 +173,9 @@ typedef LC_ENUM(lc_rule) {
   LC_RULE_OCCASIONAL = 5,   /**< a = Pw, b = Cw, c = window, d = Fw */
   LC_RULE_ROLE_HELD = 6,    /**< a = qualifying events, b = threshold, c = role window */
   LC_RULE_ROLE_DROPPED = 7, /**< a = qualifying events, b = threshold, c = role window */
-  LC_RULE_OTHER_ROLE = 8    /**< spectator lost to another role: a = events in window, c = role window */
+  LC_RULE_OTHER_ROLE = 8,   /**< spectator lost to another role: a = events in window, c = role window */
+  LC_RULE_LAPSE_MODEL = 9   /**< lapse under a customer-base model: a = P(alive) and b = threshold in
+                                 millionths, c = model (1 BG/NBD, 2 Pareto/NBD), d = repeat purchases */
 } lc_rule;
 
 /** How much transition history an engine keeps (for `lc_history`). */

@@ -12,6 +12,7 @@
 
 #include "lifecycle/detail/enum_text.hpp"
 #include "lifecycle/stage_graph.hpp"
+#include "lifecycle/time_unit.hpp"
 
 namespace lifecycle {
 
@@ -28,6 +29,22 @@ constexpr std::string_view to_string(clock_mode m) noexcept {
 }
 constexpr std::optional<clock_mode> parse_clock_mode(std::string_view text) noexcept {
   return detail::parse_enum<clock_mode>(clock_mode_names, text);
+}
+
+/// What decides stage rule 3, the lapse (model.md, "Customer stages").
+enum class lapse_kind : std::uint8_t {
+  days,    ///< passive once D >= last purchase + lapse_days (the default)
+  bgnbd,   ///< passive once the BG/NBD probability alive falls below lapse_alive_threshold
+  pareto   ///< the same under Pareto/NBD
+};
+
+inline constexpr std::array<std::string_view, 3> lapse_kind_names = {"days", "bgnbd", "pareto"};
+
+constexpr std::string_view to_string(lapse_kind m) noexcept {
+  return lapse_kind_names[static_cast<std::size_t>(m)];
+}
+constexpr std::optional<lapse_kind> parse_lapse_kind(std::string_view text) noexcept {
+  return detail::parse_enum<lapse_kind>(lapse_kind_names, text);
 }
 
 /// The rules' numbers. Windows and deadlines count whole days of the business
@@ -54,6 +71,19 @@ struct policy {
   /// such a move; it is then recorded as a correction and counted as forbidden.
   stage_moves forbid_moves;
 
+  // The customer-base model behind rule 3 and the profiles' forecasts
+  // (models.md, "In the lifecycle"). With lapse_model = days none of these is used.
+  lapse_kind lapse_model = lapse_kind::days;  ///< what decides rule 3
+  double lapse_alive_threshold = 0.5;     ///< passive when P(alive) < this; in (0, 1)
+  time_unit model_unit = time_unit::week; ///< the unit the parameters were fitted in (alpha, beta)
+  double bgnbd_r = 0, bgnbd_alpha = 0, bgnbd_a = 0, bgnbd_b = 0;        ///< 0 = unset; positive when used
+  double pareto_r = 0, pareto_alpha = 0, pareto_s = 0, pareto_beta = 0; ///< 0 = unset; positive when used
+  int forecast_days = 364;                ///< horizon of the profiles' expected purchases and CLV
+  /// Gamma-Gamma spend parameters (gamma in major money units); all 0 = unset:
+  /// profiles then carry no CLV.
+  double spend_p = 0, spend_q = 0, spend_gamma = 0;
+  double clv_discount_rate = 0.01;        ///< per month (a twelfth of a year), > -1
+
   /// Throws `lifecycle::error` (errc::invalid_policy) naming the first field
   /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500 days, got -3",
   /// or the stage or edge that makes the stage graph invalid (see `stage_graph`),
@@ -74,12 +104,17 @@ struct policy {
   std::string get(std::string_view key) const;
 
   /// The names `set` and `get` accept, in declaration order.
-  static constexpr std::array<std::string_view, 14> keys = {
+  static constexpr std::array<std::string_view, 30> keys = {
       "new_days",           "lapse_days",         "window_days",
       "role_window_days",   "joiner_min_joins",   "loyal_min_purchases",
       "loyal_requires_follow", "deal_min_purchases", "deal_coupon_share",
       "utc_offset",         "clock",              "max_skew",
-      "allow_moves",        "forbid_moves"};
+      "allow_moves",        "forbid_moves",       "lapse_model",
+      "lapse_alive_threshold", "model_unit",      "bgnbd_r",
+      "bgnbd_alpha",        "bgnbd_a",            "bgnbd_b",
+      "pareto_r",           "pareto_alpha",       "pareto_s",
+      "pareto_beta",        "forecast_days",      "spend_p",
+      "spend_q",            "spend_gamma",        "clv_discount_rate"};
 
   friend bool operator==(const policy&, const policy&) = default;
 };
@@ -89,3 +124,6 @@ struct policy {
 template <>
 struct fmt::formatter<lifecycle::clock_mode>
     : lifecycle::detail::enum_formatter<lifecycle::clock_mode> {};
+template <>
+struct fmt::formatter<lifecycle::lapse_kind>
+    : lifecycle::detail::enum_formatter<lifecycle::lapse_kind> {};

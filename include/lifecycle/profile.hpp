@@ -34,6 +34,11 @@ struct profile {
   std::optional<boost::gregorian::date> last_purchase;
   boost::gregorian::date first_seen;  ///< business day of the earliest event
   std::array<double, stage_count> days_in_stage{};  ///< so far, current stay included
+  // With a customer-base model in the policy (lapse_model bgnbd or pareto) and
+  // at least one net purchase; none otherwise (models.md, "In the lifecycle").
+  std::optional<double> p_alive;             ///< the model's probability the customer is alive on the clock's day
+  std::optional<double> expected_purchases;  ///< expected repeat purchases in the next forecast_days
+  std::optional<double> clv;                 ///< lifetime value over forecast_days, major units; needs spend_p, spend_q, spend_gamma
 };
 
 }  // namespace lifecycle

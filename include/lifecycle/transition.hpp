@@ -47,6 +47,8 @@ struct reason {
     role_held,       ///< role gained.                      a = qualifying events, b = threshold, c = role window
     role_dropped,    ///< role lost.                        a = qualifying events, b = threshold, c = role window
     other_role,      ///< spectator lost to another role.   a = events in window
+    lapse_model,     ///< 3 under a model: P(alive) < threshold. a = P(alive) in millionths (rounded down),
+                     ///< b = threshold in millionths, c = model (1 BG/NBD, 2 Pareto/NBD), d = repeat purchases x
   };
   rule which = rule::no_purchase;
   role about = role::spectator;  ///< the role, for the role rules

@@ -53,7 +53,8 @@ static_assert(LC_REJECT_PERSON_TOO_LONG == static_cast<int>(lc::reject_reason::p
 static_assert(LC_CHANGE_ROLE_LOST == static_cast<int>(lc::change::role_lost));
 static_assert(LC_CAUSE_CORRECTION == static_cast<int>(lc::cause::correction));
 static_assert(LC_RULE_OTHER_ROLE == static_cast<int>(lc::reason::rule::other_role) &&
-              LC_RULE_ROLE_HELD == static_cast<int>(lc::reason::rule::role_held));
+              LC_RULE_ROLE_HELD == static_cast<int>(lc::reason::rule::role_held) &&
+              LC_RULE_LAPSE_MODEL == static_cast<int>(lc::reason::rule::lapse_model));
 static_assert(LC_HISTORY_NONE == static_cast<int>(lc::history_mode::none));
 
 namespace {
@@ -597,7 +598,7 @@ LC_API lc_status lc_transition_text(const lc_transition* t, char* buf, size_t* s
   return guarded(nullptr, fn, [&] {
     LC_CHECK_POINTER(nullptr, fn, t);
     if (!in_range(t->change, 3) || !in_range(t->from, LC_STAGE_COUNT) || !in_range(t->to, LC_STAGE_COUNT) ||
-        !in_range(t->role, LC_ROLE_COUNT) || !in_range(t->cause, 3) || !in_range(t->rule, LC_RULE_OTHER_ROLE + 1) ||
+        !in_range(t->role, LC_ROLE_COUNT) || !in_range(t->cause, 3) || !in_range(t->rule, LC_RULE_LAPSE_MODEL + 1) ||
         !in_range(t->rule_role, LC_ROLE_COUNT))
       return fail(nullptr, LC_INVALID_ARGUMENT, fn, ": the transition holds a value outside its enum");
     if (const lc_status s = time_arg(nullptr, fn, t->when_us); s != LC_OK) return s;

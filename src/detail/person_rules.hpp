@@ -4,16 +4,20 @@
 // the semantics cannot drift apart.
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "lifecycle/detail/person_records.hpp"
 #include "lifecycle/event.hpp"
 #include "lifecycle/person_state.hpp"
 #include "lifecycle/policy.hpp"
 #include "lifecycle/transition.hpp"
+#include "detail/model_scores.hpp"
 #include "detail/stage_table.hpp"
 #include "detail/time_units.hpp"
 
@@ -28,8 +32,37 @@ struct rule_params {
   std::int64_t offset_us, skew_us;
   bool host_clock;
   move_table moves;  // the stage graph, folded into a table: classifying a move is one load
+  // The customer-base model (lapse_model != days); unused otherwise.
+  lapse_kind lapse = lapse_kind::days;
+  double alive_threshold = 0.5;
+  double unit_days = 7;
+  model_params model{};   // of the model named by `lapse`
+  double forecast_units = 52;
+  spend_params spend{};
+  bool spend_set = false;
+  double clv_period = 365.25 / 12 / 7, clv_rate = 0.01;
 
   static rule_params from(const policy& p) {
+    rule_params r = plain(p);
+    r.lapse = p.lapse_model;
+    r.alive_threshold = p.lapse_alive_threshold;
+    r.unit_days = days_per(p.model_unit);
+    if (p.lapse_model == lapse_kind::bgnbd) r.model = {p.bgnbd_r, p.bgnbd_alpha, p.bgnbd_a, p.bgnbd_b};
+    if (p.lapse_model == lapse_kind::pareto) r.model = {p.pareto_r, p.pareto_alpha, p.pareto_s, p.pareto_beta};
+    r.forecast_units = p.forecast_days / r.unit_days;
+    r.spend = {p.spend_p, p.spend_q, p.spend_gamma};
+    r.spend_set = p.spend_p > 0 && p.spend_q > 0 && p.spend_gamma > 0;
+    r.clv_period = 365.25 / 12.0 / r.unit_days;
+    r.clv_rate = p.clv_discount_rate;
+    return r;
+  }
+
+  /// How far ahead a model's lapse deadline is filed at most (a wake there
+  /// that finds the person alive files the next one): within the calendar's horizon.
+  day_number model_reach() const { return std::max({new_days, lapse_days, window, role_window}); }
+
+ private:
+  static rule_params plain(const policy& p) {
     return {p.new_days,
             p.lapse_days,
             p.window_days,
@@ -42,8 +75,11 @@ struct rule_params {
             p.utc_offset.total_microseconds(),
             p.max_skew.total_microseconds(),
             p.clock == clock_mode::host,
-            move_table_of(p.allow_moves, p.forbid_moves)};
+            move_table_of(p.allow_moves, p.forbid_moves),
+            lapse_kind::days, 0.5, 7.0, model_params{}, 52.0, spend_params{}, false, 365.25 / 12 / 7, 0.01};
   }
+
+ public:
 
   /// Days an activity record may still count in some window after its day.
   day_number activity_reach(bool has_follow) const {
@@ -237,6 +273,115 @@ inline purchase_summary summarize(std::span<const purchase_record> purchases, da
 /// In a window of `w` days on day `d`: d - w < x <= d.
 inline bool in_window(day_number x, day_number d, day_number w) { return d - w < x && x <= d; }
 
+
+// ---------------------------------------------------------------------------
+// The customer-base model behind rule 3 when lapse_model is bgnbd or pareto
+// (models.md, "In the lifecycle").
+
+/// A customer's history as the models see it on day d: the net purchases dated
+/// on or before d, purchases on the same day merged into one transaction.
+struct model_history {
+  std::uint32_t x = 0;              // days with a purchase after the first (repeat transactions)
+  day_number first = no_day, last = 0;
+  std::int64_t repeat_minor = 0;    // what the repeat transactions were worth, minor units
+};
+
+inline model_history history_of(std::span<const purchase_record> purchases, day_number d) {
+  // Sort the (day, amount) pairs: lists are short, a long one goes to the heap.
+  using item = std::pair<day_number, std::int64_t>;
+  std::array<item, 32> small;
+  std::vector<item> big;
+  std::size_t n = 0;
+  for (const purchase_record& r : purchases) {
+    if (!r.net() || r.day > d) continue;
+    if (n < small.size()) {
+      small[n] = {r.day, r.amount};
+    } else {
+      if (big.empty()) big.assign(small.begin(), small.end());
+      big.emplace_back(r.day, r.amount);
+    }
+    ++n;
+  }
+  model_history h;
+  if (n == 0) return h;
+  item* const begin = big.empty() ? small.data() : big.data();
+  std::sort(begin, begin + n);
+  h.first = begin[0].first;
+  h.last = begin[n - 1].first;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (begin[i].first == h.first) continue;  // the trial day: not a repeat
+    if (begin[i].first != begin[i - 1].first) ++h.x;
+    h.repeat_minor += begin[i].second;
+  }
+  return h;
+}
+
+/// The model's probability that the customer is alive on day D (D >= last).
+inline double p_alive_on(const model_history& h, day_number D, const rule_params& p) {
+  const double T = (D - h.first) / p.unit_days, t_x = (h.last - h.first) / p.unit_days;
+  return model_p_alive(p.lapse, p.model, h.x, t_x, T);
+}
+
+/// Whether the model decides the lapse. BG/NBD holds a customer without a
+/// repeat purchase alive for ever (they can only drop out right after a
+/// purchase); for them the lapse stays at last + lapse_days.
+inline bool model_decides(const model_history& h, const rule_params& p) {
+  return !(p.lapse == lapse_kind::bgnbd && h.x == 0);
+}
+
+/// Rule 3 under the model on day d, or none when it does not hold.
+inline std::optional<reason> model_lapse(std::span<const purchase_record> purchases, day_number d,
+                                         day_number last, const rule_params& p) {
+  const model_history h = history_of(purchases, d);
+  if (!model_decides(h, p)) {
+    if (d >= last + p.lapse_days) return reason{reason::rule::lapse, role::spectator, {d - last, p.lapse_days, 0, 0}};
+    return std::nullopt;
+  }
+  const double alive = p_alive_on(h, d, p);
+  if (!(alive < p.alive_threshold)) return std::nullopt;
+  // Figures in millionths; the probability rounded down, so it shows below the threshold.
+  return reason{reason::rule::lapse_model,
+                role::spectator,
+                {static_cast<std::int32_t>(std::floor(alive * 1e6)),
+                 static_cast<std::int32_t>(std::lround(p.alive_threshold * 1e6)), static_cast<std::int32_t>(p.lapse),
+                 static_cast<std::int32_t>(std::min<std::uint32_t>(h.x, std::numeric_limits<std::int32_t>::max()))}};
+}
+
+/// The first day after d on which the model's probability alive is below the
+/// threshold (it only falls while no purchase comes), filed no further than
+/// model_reach() ahead; no_day when it is below already on d.
+inline day_number model_lapse_day(const model_history& h, day_number d, const rule_params& p) {
+  auto lapsed_on = [&](day_number D) { return p_alive_on(h, D, p) < p.alive_threshold; };
+  if (lapsed_on(d)) return no_day;
+  day_number lo = d, hi = d + p.model_reach();  // not lapsed on lo
+  if (p.lapse == lapse_kind::bgnbd) {
+    // Closed form: P = 1 / (1 + A ((alpha+T)/(alpha+t_x))^(r+x)), A = a/(b+x-1), is below
+    // theta exactly when T > T* = (alpha+t_x) ((1-theta)/(theta A))^(1/(r+x)) - alpha.
+    // The day found is checked with p_alive_on itself, so the deadline and rule 3 agree to the bit.
+    const double r = p.model[0], alpha = p.model[1], a = p.model[2], b = p.model[3];
+    const double x = h.x, t_x = (h.last - h.first) / p.unit_days, theta = p.alive_threshold;
+    const double log_k = std::log((1 - theta) / theta) - std::log(a / (b + x - 1));
+    const double t_star = (alpha + t_x) * std::exp(log_k / (r + x)) - alpha;
+    const double day_star = h.first + t_star * p.unit_days;  // lapsed on the days after it
+    if (day_star >= lo && day_star < hi) {
+      const auto g = static_cast<day_number>(std::floor(day_star)) + 1;
+      if (lapsed_on(g)) {
+        if (g == lo + 1 || !lapsed_on(g - 1)) return g;
+        hi = g;
+      } else {
+        if (lapsed_on(g + 1)) return g + 1;
+        lo = g + 1;
+      }
+    }
+  }
+  if (!lapsed_on(hi)) return hi;  // not within reach: wake there and look again
+  while (hi - lo > 1) {           // Pareto/NBD (or a rounding miss): bisect over days
+    const day_number mid = lo + (hi - lo) / 2;
+    (lapsed_on(mid) ? hi : lo) = mid;
+  }
+  return hi;
+}
+
 inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> purchases,
                                                std::span<const activity_day> activity,
                                                day_number d, const rule_params& p) {
@@ -245,8 +390,12 @@ inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> 
   if (s.net == 0) return {stage::potential, {rule::no_purchase, role::spectator, {static_cast<std::int32_t>(s.refunded), 0, 0, 0}}};
   if (d < s.first + p.new_days)
     return {stage::new_customer, {rule::new_customer, role::spectator, {d - s.first, p.new_days, 0, 0}}};
-  if (d >= s.last + p.lapse_days)
-    return {stage::passive, {rule::lapse, role::spectator, {d - s.last, p.lapse_days, 0, 0}}};
+  if (p.lapse == lapse_kind::days) [[likely]] {
+    if (d >= s.last + p.lapse_days)
+      return {stage::passive, {rule::lapse, role::spectator, {d - s.last, p.lapse_days, 0, 0}}};
+  } else if (const std::optional<reason> lapsed = model_lapse(purchases, d, s.last, p)) {
+    return {stage::passive, *lapsed};
+  }
   std::int32_t pw = 0, cw = 0, fw = 0;
   for (const purchase_record& r : purchases) {
     if (!r.net() || !in_window(r.day, d, p.window)) continue;
@@ -371,7 +520,12 @@ inline day_number next_deadline(std::span<const purchase_record> purchases,
   }
   if (first != no_day) {
     consider(first + p.new_days);
-    consider(last + p.lapse_days);
+    if (p.lapse == lapse_kind::days) [[likely]] {
+      consider(last + p.lapse_days);
+    } else {
+      const model_history h = history_of(purchases, d);
+      consider(model_decides(h, p) ? model_lapse_day(h, d, p) : last + p.lapse_days);
+    }
   }
   return next;
 }
@@ -457,6 +611,19 @@ inline profile make_profile(const person_core& core, std::span<const purchase_re
   if (s.net > 0) {
     pr.first_purchase = to_date(s.first);
     pr.last_purchase = to_date(s.last);
+  }
+  if (p.lapse != lapse_kind::days && s.net > 0) {
+    const day_number d = day_of(clock_us, p.offset_us);
+    const model_history h = history_of(purchases, d);
+    const double x = h.x, t_x = (h.last - h.first) / p.unit_days, T = (std::max(d, h.last) - h.first) / p.unit_days;
+    pr.p_alive = model_p_alive(p.lapse, p.model, x, t_x, T);
+    pr.expected_purchases = model_expected_purchases(p.lapse, p.model, p.forecast_units, x, t_x, T);
+    if (p.spend_set) {
+      const double mean_spend = h.x > 0 ? static_cast<double>(h.repeat_minor) / 100.0 / x : 0.0;
+      const double v =
+          model_clv(p.lapse, p.model, p.spend, x, t_x, T, mean_spend, p.forecast_units, p.clv_period, p.clv_rate);
+      if (std::isfinite(v)) pr.clv = v;
+    }
   }
   pr.first_seen = to_date(core.first_seen);
   for (std::size_t i = 0; i < stage_count; ++i) pr.days_in_stage[i] = core.seconds_in_stage[i] / 86400.0;
