@@ -14,28 +14,6 @@ using namespace lctest;
 
 namespace {
 
-/// The published CDNOW BG/NBD fit (Fader, Hardie & Lee 2005), in weeks.
-policy cdnow_bgnbd() {
-  policy p;
-  p.set("lapse_model", "bgnbd");
-  p.set("bgnbd_r", "0.243");
-  p.set("bgnbd_alpha", "4.414");
-  p.set("bgnbd_a", "0.793");
-  p.set("bgnbd_b", "2.426");
-  return p;
-}
-
-/// The published CDNOW Pareto/NBD fit, in weeks.
-policy cdnow_pareto() {
-  policy p;
-  p.set("lapse_model", "pareto");
-  p.set("pareto_r", "0.553");
-  p.set("pareto_alpha", "10.578");
-  p.set("pareto_s", "0.606");
-  p.set("pareto_beta", "11.669");
-  return p;
-}
-
 /// Purchases on 2024-01-01, 2024-01-29 (week 4) and 2024-02-26 (week 8), and a
 /// follow with the last: x = 2 repeat purchases, t_x = 8 weeks, loyal from 2024-02-26.
 std::vector<event> loyal_customer() {

@@ -123,18 +123,6 @@ TEST_CASE("policy: validate keeps max_skew within 0 .. 7 days", "[policy][valida
   }
 }
 
-namespace {
-policy cdnow_bgnbd() {
-  policy p;
-  p.lapse_model = lapse_kind::bgnbd;
-  p.bgnbd_r = 0.243;
-  p.bgnbd_alpha = 4.414;
-  p.bgnbd_a = 0.793;
-  p.bgnbd_b = 2.426;
-  return p;
-}
-}  // namespace
-
 TEST_CASE("policy: the model keys default to the fixed lapse and validate", "[policy][validate][model]") {
   const policy p;
   CHECK(p.lapse_model == lapse_kind::days);

@@ -201,12 +201,7 @@ std::vector<policy> policies() {
   custom.loyal_requires_follow = false;
   // The lapse under a customer-base model (the CDNOW fits of the models' papers),
   // in weeks; one in days with a threshold off the default.
-  policy bgnbd;
-  bgnbd.set("lapse_model", "bgnbd");
-  bgnbd.set("bgnbd_r", "0.243");
-  bgnbd.set("bgnbd_alpha", "4.414");
-  bgnbd.set("bgnbd_a", "0.793");
-  bgnbd.set("bgnbd_b", "2.426");
+  const policy bgnbd = cdnow_bgnbd();
   policy pareto = custom;
   pareto.set("lapse_model", "pareto");
   pareto.set("lapse_alive_threshold", "0.7");

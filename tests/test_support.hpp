@@ -153,6 +153,31 @@ inline std::string all_fields(const profile& p) {
                      opt(p.p_alive), opt(p.expected_purchases), opt(p.clv));
 }
 
+// ---------------------------------------------------------------------------
+// Policies with a customer-base model behind the lapse.
+
+/// The published CDNOW BG/NBD fit (Fader, Hardie & Lee 2005), in weeks.
+inline policy cdnow_bgnbd() {
+  policy p;
+  p.set("lapse_model", "bgnbd");
+  p.set("bgnbd_r", "0.243");
+  p.set("bgnbd_alpha", "4.414");
+  p.set("bgnbd_a", "0.793");
+  p.set("bgnbd_b", "2.426");
+  return p;
+}
+
+/// The published CDNOW Pareto/NBD fit, in weeks.
+inline policy cdnow_pareto() {
+  policy p;
+  p.set("lapse_model", "pareto");
+  p.set("pareto_r", "0.553");
+  p.set("pareto_alpha", "10.578");
+  p.set("pareto_s", "0.606");
+  p.set("pareto_beta", "11.669");
+  return p;
+}
+
 }  // namespace lctest
 
 // ---------------------------------------------------------------------------
