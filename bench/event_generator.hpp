@@ -36,64 +36,15 @@
 
 #include <lifecycle/event_kind.hpp>
 
+#include "detail/random.hpp"  // the library's seeded generator (src/detail)
+
 namespace lifecycle_bench {
 
 using lifecycle::event_kind;
 
-/// splitmix64: seeds the main generator and hashes ids.
-inline std::uint64_t splitmix(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-inline std::uint64_t mix(std::uint64_t v) {
-  std::uint64_t x = v;
-  return splitmix(x);
-}
-
-__extension__ using uint128 = unsigned __int128;
-
-/// xoshiro256**: fast, good enough, and unlike std::*_distribution the same with
-/// every standard library, so a seed names one stream (libm's exp/log aside).
-class rng {
- public:
-  explicit rng(std::uint64_t seed) {
-    for (auto& w : s_) w = splitmix(seed);
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  /// Uniform in [0, 1).
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  /// Uniform in [0, n).
-  std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>((static_cast<uint128>(next()) * n) >> 64);
-  }
-  /// Uniform in [lo, hi].
-  std::int64_t between(std::int64_t lo, std::int64_t hi) {
-    return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo) + 1));
-  }
-  bool chance(double p) { return uniform() < p; }
-  double exponential(double mean) { return -mean * std::log1p(-uniform()); }
-  double normal() {  // Box-Muller, one of the pair
-    const double u = 1.0 - uniform(), v = uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
+using lifecycle::detail::mix;
+using lifecycle::detail::rng;
+using lifecycle::detail::splitmix;
 
 struct stream_options {
   std::size_t persons = 1'000'000;

@@ -180,16 +180,8 @@ double bgnbd_expected_purchases_new(const bgnbd_params& p, double t) noexcept {
 bgnbd_fit fit_bgnbd(std::span<const customer_summary> customers, const fit_options& options) {
   const auto began = std::chrono::steady_clock::now();
   const detail::grouped_customers data = detail::group_customers(customers, "BG/NBD");
-  std::vector<double> start;
-  if (!options.start.empty()) {
-    if (options.start.size() != 4)
-      throw error(errc::invalid_argument, "BG/NBD: the start needs 4 values (r, alpha, a, b)");
-    for (double v : options.start) {
-      if (!(v > 0) || !std::isfinite(v))
-        throw error(errc::invalid_argument, "BG/NBD: starting values must be positive and finite");
-      start.push_back(std::log(v));
-    }
-  } else {
+  std::vector<double> start = log_start(options, 4, "BG/NBD", "r, alpha, a, b");
+  if (start.empty()) {
     // r = 1 and alpha such that r/alpha is the pooled repeat rate; a dropout
     // probability a/(a+b) of 1/3.
     const double rate = data.total_x / data.total_T;

@@ -102,16 +102,8 @@ gamma_gamma_fit fit_gamma_gamma(std::span<const customer_summary> customers, con
   if (data.empty())
     throw error(errc::invalid_argument,
                 "Gamma-Gamma: no customer with repeat purchases of positive value (x > 0 and mean spend > 0)");
-  std::vector<double> start;
-  if (!options.start.empty()) {
-    if (options.start.size() != 3)
-      throw error(errc::invalid_argument, "Gamma-Gamma: the start needs 3 values (p, q, gamma)");
-    for (double v : options.start) {
-      if (!(v > 0) || !std::isfinite(v))
-        throw error(errc::invalid_argument, "Gamma-Gamma: starting values must be positive and finite");
-      start.push_back(std::log(v));
-    }
-  } else {
+  std::vector<double> start = log_start(options, 3, "Gamma-Gamma", "p, q, gamma");
+  if (start.empty()) {
     // p = 1, q = 2: a population mean spend p gamma / (q - 1) equal to the observed mean.
     start = {0.0, std::log(2.0), std::log(total / static_cast<double>(data.size()))};
   }

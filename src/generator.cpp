@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "detail/random.hpp"
 #include "lifecycle/error.hpp"
 
 namespace lifecycle {
@@ -24,40 +25,7 @@ namespace {
 constexpr std::int64_t day_seconds = 86'400;
 constexpr std::uint32_t nobody = std::numeric_limits<std::uint32_t>::max();
 
-class rng {
- public:
-  explicit rng(std::uint64_t seed) {
-    for (auto& s : s_) s = splitmix(seed);
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  /// 0 .. n-1 (n > 0).
-  std::uint64_t below(std::uint64_t n) {
-    __extension__ using u128 = unsigned __int128;
-    return static_cast<std::uint64_t>((static_cast<u128>(next()) * n) >> 64);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  bool chance(double p) { return unit() < p; }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  static std::uint64_t splitmix(std::uint64_t& x) {
-    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t s_[4];
-};
+using detail::rng;
 
 // What each kind of person tends to do in a session.
 struct persona {
@@ -231,7 +199,7 @@ class generator {
     plans_.resize(o_.persons);
     sessions_.assign(static_cast<std::size_t>(o_.days), {});
     for (std::uint32_t p = 0; p < o_.persons; ++p) {
-      double pick = rng_.unit();
+      double pick = rng_.uniform();
       std::uint8_t k = 0;
       while (std::size_t{k} + 1 < personas.size() && pick >= personas[k].weight) pick -= personas[k++].weight;
       const persona& pe = personas[k];

@@ -378,4 +378,18 @@ std::vector<double> standard_errors_of_exp(std::span<const double> phi, std::spa
   return se;
 }
 
+std::vector<double> log_start(const fit_options& options, std::size_t count, std::string_view model,
+                              std::string_view names) {
+  std::vector<double> start;
+  if (options.start.empty()) return start;
+  if (options.start.size() != count)
+    throw error(errc::invalid_argument, fmt::format("{}: the start needs {} values ({})", model, count, names));
+  for (double v : options.start) {
+    if (!(v > 0) || !std::isfinite(v))
+      throw error(errc::invalid_argument, fmt::format("{}: starting values must be positive and finite", model));
+    start.push_back(std::log(v));
+  }
+  return start;
+}
+
 }  // namespace lifecycle

@@ -120,16 +120,8 @@ double pareto_nbd_expected_purchases_new(const pareto_nbd_params& p, double t) n
 pareto_nbd_fit fit_pareto_nbd(std::span<const customer_summary> customers, const fit_options& options) {
   const auto began = std::chrono::steady_clock::now();
   const detail::grouped_customers data = detail::group_customers(customers, "Pareto/NBD");
-  std::vector<double> start;
-  if (!options.start.empty()) {
-    if (options.start.size() != 4)
-      throw error(errc::invalid_argument, "Pareto/NBD: the start needs 4 values (r, alpha, s, beta)");
-    for (double v : options.start) {
-      if (!(v > 0) || !std::isfinite(v))
-        throw error(errc::invalid_argument, "Pareto/NBD: starting values must be positive and finite");
-      start.push_back(std::log(v));
-    }
-  } else {
+  std::vector<double> start = log_start(options, 4, "Pareto/NBD", "r, alpha, s, beta");
+  if (start.empty()) {
     // r/alpha the pooled repeat rate; a mean lifetime beta/s as long as the mean T.
     const double rate = data.total_x / data.total_T;
     const double mean_T = data.total_T / static_cast<double>(data.customers);

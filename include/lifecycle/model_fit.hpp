@@ -15,6 +15,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lifecycle {
@@ -85,5 +86,12 @@ void numeric_gradient(const std::function<double(std::span<const double>)>& f, s
 /// Standard errors of θ = exp(φ) from a covariance of φ (the delta method:
 /// se(θ_i) = θ_i sqrt(cov_ii)). Empty when \p covariance is.
 std::vector<double> standard_errors_of_exp(std::span<const double> phi, std::span<const double> covariance);
+
+/// The host's starting values (`options.start`) in log-parameter space, or an
+/// empty vector when none were given. Throws `lifecycle::error`
+/// (invalid_argument), naming \p model and \p names such as "r, alpha, a, b",
+/// when there are not `count` of them or one is not positive and finite.
+std::vector<double> log_start(const fit_options& options, std::size_t count, std::string_view model,
+                              std::string_view names);
 
 }  // namespace lifecycle
