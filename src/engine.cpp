@@ -12,6 +12,7 @@
 #include "detail/name_index.hpp"
 #include "detail/person_rules.hpp"
 #include "detail/pooled_lists.hpp"
+#include "detail/signal_book.hpp"
 #include "detail/state_codec.hpp"
 #include "detail/time_units.hpp"
 #include "lifecycle/error.hpp"
@@ -48,6 +49,9 @@ struct engine::impl {
   pooled_lists<activity_day> activity_pool;
   id_set seen_ids;
   deadline_calendar calendar;
+  day_number horizon = 0;  // the calendar's reach ahead of the clock day
+  signal_book book;        // signals, points, tiers, NPS (inactive when the policy tracks none)
+  std::array<std::uint64_t, signal_count> signal_n{};
 
   bool clock_set = false;
   std::int64_t clock_us = 0;
@@ -77,19 +81,38 @@ struct engine::impl {
   }
 
   impl(const policy& p, engine_options o)
-      : rules(validated(p)), graph(rules), params(rule_params::from(rules)), options(o) {
+      : rules(validated(p)), graph(rules), params(rule_params::from(rules)), options(o), book(rules) {
     params.moves = graph.table();  // the one place the graph is consulted; events only read the table
-    calendar.reset(params.horizon());
+    params.signal_reach = book.params().activity_reach();
+    horizon = params.horizon();
+    calendar.reset(horizon);
     if (o.expected_persons > 0) {
       names.reserve(o.expected_persons);
       persons.reserve(o.expected_persons);
+      book.reserve(o.expected_persons);
     }
   }
 
   person_id intern(std::string_view name, std::uint64_t h) {
     const std::uint32_t id = names.intern(name, h);
-    if (id == persons.size()) persons.emplace_back();
+    if (id == persons.size()) {
+      persons.emplace_back();
+      book.grow(persons.size());
+    }
     return person_id{id};
+  }
+
+  person_view view_of(std::uint32_t p) {
+    person_slot& s = persons[p];
+    return {p, static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags};
+  }
+
+  // The book's way to record a signal.
+  auto emitter() {
+    return [this](std::uint32_t who, transition t) {
+      t.person = person_id{who};
+      record(persons[who], t);
+    };
   }
 
   pooled_list_view<purchase_record> purchases_of(person_slot& s) { return {purchase_pool, s.purchases}; }
@@ -110,8 +133,10 @@ struct engine::impl {
         ++forbidden[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
     } else if (t.what == change::role_gained) {
       ++role_n[static_cast<std::size_t>(t.role_changed)];
-    } else {
+    } else if (t.what == change::role_lost) {
       --role_n[static_cast<std::size_t>(t.role_changed)];
+    } else {
+      ++signal_n[static_cast<std::size_t>(t.signal_raised)];
     }
     out.push_back(t);
     const bool keep = options.history == history_mode::full ||
@@ -132,13 +157,22 @@ struct engine::impl {
     if (converted) {
       ++conversions;
       ++conversions_by_role[ev.primary_role ? static_cast<std::size_t>(*ev.primary_role) : role_count];
+      if (book.active()) {
+        const auto [referrer, wake] = book.on_converted(
+            p.value, when_us, clock_day, [this](std::uint32_t q) { return view_of(q); }, emitter());
+        if (wake != no_day) schedule(person_id{referrer}, wake);
+      }
     }
   }
 
   // Keeps the invariant: filed day <= true next deadline, and filed day > clock day.
+  // Days beyond the calendar's reach (a birthday, a long contact cadence) are
+  // filed at its edge: that wake asks again.
   void schedule(person_id p, day_number day) {
     person_slot& s = persons[p.value];
-    if (day == no_day || day >= s.scheduled) return;
+    if (day == no_day) return;
+    day = std::min(day, clock_day + horizon);
+    if (day >= s.scheduled) return;
     s.scheduled = day;
     calendar.add(day, p.value);
   }
@@ -148,14 +182,25 @@ struct engine::impl {
     s.scheduled = no_day;
     const evaluation ev = evaluate(purchase_span(s), activity_span(s), d, params);
     apply(person_id{person}, ev, day_start_us(d, params.offset_us), cause::time);
+    if (book.active()) book.on_day(view_of(person), d, emitter());
     auto activity = activity_of(s);
     prune_activity(activity, d, params);
-    schedule(person_id{person}, next_deadline(purchase_span(s), activity_span(s), d, params));
+    day_number next = next_deadline(purchase_span(s), activity_span(s), d, params);
+    if (book.active()) next = std::min(next, book.next_day(view_of(person), d));
+    schedule(person_id{person}, next);
   }
 
+  // Days and the browse signals' instants, in time order.
   void advance(std::int64_t target_us) {
     const day_number target_day = day_of(target_us, params.offset_us);
-    while (clock_day < target_day) {
+    while (true) {
+      const std::int64_t next_day_us =
+          clock_day < target_day ? day_start_us(clock_day + 1, params.offset_us) : target_us;
+      if (book.instant_before(std::min(next_day_us, target_us))) {
+        book.fire_instant(emitter());
+        continue;
+      }
+      if (clock_day >= target_day) break;
       const day_number d = clock_day + 1;
       clock_day = d;  // deadlines filed while processing d fall after d
       calendar.take(d, due);
@@ -311,6 +356,14 @@ struct engine::impl {
       else if (day + params.role_window > clock_day)
         schedule(p, day + params.role_window);
     }
+    if (book.active()) {
+      const person_view v = view_of(p.value);
+      if (first_event) {
+        book.on_known(p.value);
+        schedule(p, book.next_day(v, clock_day));  // a birthday set before the first event, say
+      }
+      schedule(p, book.on_event(v, e.kind, at, day, e.score, clock_us, clock_day, emitter()));
+    }
     // Last: interning the target may grow the person table (and move `s`).
     if (!e.target.empty()) [[unlikely]]
       add_link(p, e);
@@ -325,6 +378,8 @@ struct engine::impl {
     if (e.target.size() > name_index::max_name || e.target == names.name_of(p.value)) return;
     const person_id to = intern(e.target, hash_string(e.target));
     links.push_back({p, to, e.kind == event_kind::purchase ? link_kind::paid_for : link_kind::referred});
+    if (e.kind == event_kind::referral && book.active())
+      book.on_referral(p.value, to.value, persons[to.value].core.has(person_core::converted));
   }
 
   static void add(batch_result& b, const ingest_result& r) {
@@ -333,7 +388,7 @@ struct engine::impl {
       case ingest_status::duplicate: ++b.duplicate; break;
       case ingest_status::rejected: ++b.rejected; break;
     }
-    b.transitions += r.transitions.size();
+    for (const transition& t : r.transitions) ++(t.what == change::signal ? b.signals : b.transitions);
   }
 
   // Works `far` events ahead: hash the name and the id, prefetch their slots;
@@ -460,7 +515,66 @@ std::optional<profile> engine::profile_of(person_id p) const {
   if (!s.core.has(person_core::known)) return std::nullopt;
   profile pr = make_profile(s.core, m.purchase_span(s), m.activity_span(s), m.clock_us, m.params);
   pr.id = p;
+  if (m.book.active()) {
+    const signal_slot& ss = m.book.slot(p.value);
+    pr.points = m.book.points_of(p.value, m.purchase_span(s), m.clock_day);
+    pr.tier = ss.tier;
+    pr.reachable = ss.has(signal_slot::reachable);
+    if (ss.birthday.month != 0) pr.birthday = ss.birthday;
+    if (ss.score >= 0) pr.nps_score = ss.score;
+  }
   return pr;
+}
+
+namespace {
+void check_attribute_call(const engine& e, person_id p, const char* what) {
+  if (!p.valid() || p.value >= e.interned_persons())
+    throw error(errc::invalid_argument, fmt::format("engine::{}: unknown person handle", what));
+  if (!e.rules().tracks_signals())
+    throw error(errc::invalid_state,
+                fmt::format("engine::{}: the policy tracks no signals, tiers or NPS (signals = none, tiers = none, "
+                            "nps = false)",
+                            what));
+}
+}  // namespace
+
+void engine::set_birthday(person_id p, std::optional<month_day> day) {
+  check_attribute_call(*this, p, "set_birthday");
+  if (day && !day->valid())
+    throw error(errc::invalid_argument,
+                fmt::format("engine::set_birthday: {:02}-{:02} is not a day of the year", day->month, day->day));
+  impl& m = *impl_;
+  m.book.set_birthday(p.value, day);
+  if (m.clock_set && m.persons[p.value].core.has(person_core::known))
+    m.schedule(p, m.book.next_day(m.view_of(p.value), m.clock_day));
+}
+
+void engine::set_reachable(person_id p, bool reachable) {
+  check_attribute_call(*this, p, "set_reachable");
+  impl& m = *impl_;
+  const std::int64_t at = m.clock_set ? m.clock_us : min_us();
+  const day_number wake = m.book.set_reachable(m.view_of(p.value), reachable, at);
+  if (m.clock_set && m.persons[p.value].core.has(person_core::known)) m.schedule(p, wake);
+}
+
+std::array<std::uint64_t, signal_count> engine::signal_counts() const noexcept { return impl_->signal_n; }
+
+std::vector<std::uint64_t> engine::tier_counts() const { return impl_->book.tier_counts(); }
+
+nps_table engine::nps() const {
+  const impl& m = *impl_;
+  nps_table t;
+  if (!m.book.active()) return t;
+  for (std::uint32_t i = 0; i < m.persons.size(); ++i) {
+    const person_slot& s = m.persons[i];
+    const int score = m.book.slot(i).score;
+    if (score < 0 || !s.core.has(person_core::known)) continue;
+    t.overall.add(score);
+    t.by_stage[s.core.stage].add(score);
+    const evaluation ev = evaluate_roles(m.activity_span(s), m.clock_day, m.params);
+    t.by_primary_role[ev.primary_role ? static_cast<std::size_t>(*ev.primary_role) : role_count].add(score);
+  }
+  return t;
 }
 
 std::vector<transition> engine::history(person_id p) const {
@@ -500,6 +614,7 @@ memory_usage engine::memory() const {
   u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
   u.history = m.history.size() * sizeof(transition) + m.history_prev.size() * sizeof(std::uint32_t);
   u.links = m.links.capacity() * sizeof(person_link);
+  u.signals = m.book.active() ? m.book.bytes() : 0;
   return u;
 }
 
@@ -525,7 +640,7 @@ void engine::unsubscribe(subscription s) {
 namespace {
 
 constexpr std::uint32_t snapshot_magic = 0x53454c43;  // "CLES" read little-endian
-constexpr std::uint16_t snapshot_version = 1;
+constexpr std::uint16_t snapshot_version = 2;  // 2: signals, points, tiers, NPS
 constexpr std::size_t snapshot_header = 4 + 2 + 2 + 8;
 constexpr const char* snapshot_what = "engine snapshot";
 
@@ -547,30 +662,33 @@ void put_transition(byte_writer& w, const transition& t) {
   w.put(static_cast<std::uint8_t>(t.from));
   w.put(static_cast<std::uint8_t>(t.to));
   w.put(static_cast<std::uint8_t>(t.role_changed));
+  w.put(static_cast<std::uint8_t>(t.signal_raised));
   w.put(to_us(t.when));
   w.put(static_cast<std::uint8_t>(t.cause));
   w.put(static_cast<std::uint8_t>(t.why.which));
   w.put(static_cast<std::uint8_t>(t.why.about));
   for (std::int32_t f : t.why.figures) w.put(f);
 }
-constexpr std::size_t transition_bytes = 4 + 4 + 8 + 3 + 16;
+constexpr std::size_t transition_bytes = 4 + 5 + 8 + 3 + 16;
 
 transition get_transition(byte_reader& in, std::size_t persons) {
   transition t;
   t.person = person_id{in.get<std::uint32_t>()};
   const auto what = in.get<std::uint8_t>(), from = in.get<std::uint8_t>(), to = in.get<std::uint8_t>(),
-             about_role = in.get<std::uint8_t>();
+             about_role = in.get<std::uint8_t>(), raised = in.get<std::uint8_t>();
   const auto when = in.get<std::int64_t>();
   const auto why_cause = in.get<std::uint8_t>(), which = in.get<std::uint8_t>(), about = in.get<std::uint8_t>();
   for (std::int32_t& f : t.why.figures) f = in.get<std::int32_t>();
-  if (t.person.value >= persons || what > 2 || from >= stage_count || to >= stage_count ||
-      about_role >= role_count || why_cause > 2 || which > static_cast<std::uint8_t>(reason::rule::lapse_model) ||
+  if (t.person.value >= persons || what > 3 || from >= stage_count || to >= stage_count ||
+      about_role >= role_count || raised >= signal_count || why_cause > 2 ||
+      which > static_cast<std::uint8_t>(reason::rule::tier_down) ||
       about >= role_count || when < min_us() || when > max_us())
     in.fail("history entry out of range");
   t.what = static_cast<change>(what);
   t.from = static_cast<stage>(from);
   t.to = static_cast<stage>(to);
   t.role_changed = static_cast<role>(about_role);
+  t.signal_raised = static_cast<signal_kind>(raised);
   t.when = from_us(when);
   t.cause = static_cast<enum cause>(why_cause);
   t.why.which = static_cast<reason::rule>(which);
@@ -634,6 +752,9 @@ std::vector<std::byte> engine::snapshot() const {
     w.put(f.b);
     w.put(expires);
   });
+
+  for (std::uint64_t c : m.signal_n) w.put(c);
+  m.book.save(w);
 
   w.put(static_cast<std::uint64_t>(m.history.size()));
   for (const transition& t : m.history) put_transition(w, t);
@@ -755,6 +876,9 @@ engine engine::restore(std::span<const std::byte> bytes) {
     if (f.a == 0 || expires <= m.clock_day) in.fail("duplicate-memory entry out of range");
     if (!m.seen_ids.insert(f, expires, m.clock_day)) in.fail("duplicate-memory entry appears twice");
   }
+
+  for (std::uint64_t& c : m.signal_n) c = in.get<std::uint64_t>();
+  m.book.load(in, n);
 
   const std::uint64_t kept = in.get<std::uint64_t>();
   if (kept > in.remaining() / transition_bytes) in.fail("history count larger than the data");

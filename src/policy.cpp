@@ -159,6 +159,68 @@ auto model_field(Policy& p, std::string_view key) noexcept -> decltype(&p.bgnbd_
   return nullptr;
 }
 
+// "none" or "loyal:14, passive:60".
+std::array<int, stage_count> parse_stage_days(std::string_view key, std::string_view v) {
+  std::array<int, stage_count> out{};
+  if (trim_blanks(v) == "none") return out;
+  std::string_view rest = v;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = trim_blanks(rest.substr(0, comma));
+    const std::size_t colon = item.find(':');
+    const auto s = colon == std::string_view::npos ? std::nullopt : parse_stage(trim_blanks(item.substr(0, colon)));
+    if (!s) bad(key, fmt::format("must be stage:days pairs such as loyal:14, passive:60, or none; got '{}'", item));
+    out[static_cast<std::size_t>(*s)] = parse_int(key, trim_blanks(item.substr(colon + 1)));
+    if (comma == std::string_view::npos) return out;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+std::string stage_days_text(const std::array<int, stage_count>& days) {
+  std::string out;
+  for (stage s : all_stages) {
+    if (days[static_cast<std::size_t>(s)] == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{}:{}", s, days[static_cast<std::size_t>(s)]);
+  }
+  return out.empty() ? "none" : out;
+}
+
+void check_range(std::string_view key, int v, int lo, int hi, std::string_view unit) {
+  if (v < lo || v > hi) bad(key, fmt::format("must be between {} and {}{}, got {}", lo, hi, unit, v));
+}
+
+void check_signal_fields(const policy& p) {
+  check_range("browse_hours", p.browse_hours, 1, 24 * 365, " hours");
+  check_range("browse_repeat_days", p.browse_repeat_days, 0, max_days, " days");
+  check_range("decline_days", p.decline_days, 1, 365, " days");
+  check_count("decline_min_events", p.decline_min_events);
+  check_days("contact_every_days", p.contact_every_days);
+  for (stage s : all_stages) {
+    const int v = p.contact_every_days_by_stage[static_cast<std::size_t>(s)];
+    if (v != 0) check_range(fmt::format("contact_every_days_by_stage ({})", s), v, 1, max_days, " days");
+  }
+  check_range("over_contact_count", p.over_contact_count, 2, 4, " contacts");
+  check_days("over_contact_days", p.over_contact_days);
+  for (event_kind k : all_event_kinds)
+    check_range(fmt::format("points ({})", k), p.points[static_cast<std::size_t>(k)], 0, max_count, " points");
+  check_days("points_window_days", p.points_window_days);
+  if (p.tiers.size() > max_tiers) bad("tiers", fmt::format("may hold at most {} tiers, got {}", max_tiers, p.tiers.size()));
+  for (std::size_t i = 0; i < p.tiers.size(); ++i) {
+    const tier& t = p.tiers[i];
+    if (t.name.empty() || t.name.find_first_of(" \t,:") != std::string::npos)
+      bad("tiers", fmt::format("tier {} needs a name without blanks, commas or colons, got '{}'", i + 1, t.name));
+    for (std::size_t j = 0; j < i; ++j)
+      if (p.tiers[j].name == t.name) bad("tiers", fmt::format("names '{}' twice", t.name));
+    if (i == 0 && t.min_points != 0)
+      bad("tiers", fmt::format("the first tier '{}' must start at 0 points (everyone holds it), got {}", t.name,
+                               t.min_points));
+    if (i > 0 && t.min_points <= p.tiers[i - 1].min_points)
+      bad("tiers", fmt::format("thresholds must rise: '{}' at {} is not above '{}' at {}", t.name, t.min_points,
+                               p.tiers[i - 1].name, p.tiers[i - 1].min_points));
+  }
+}
+
 }  // namespace
 
 void policy::validate() const {
@@ -202,6 +264,7 @@ void policy::validate() const {
     bad("spend_q", fmt::format("must be greater than 1 (the mean spend is infinite otherwise), got {}", spend_q));
   if (!std::isfinite(clv_discount_rate) || !(clv_discount_rate > -1.0))
     bad("clv_discount_rate", fmt::format("must be greater than -1 (0.01 is 1% a month), got {}", clv_discount_rate));
+  check_signal_fields(*this);
   try {
     const stage_graph graph(allow_moves, forbid_moves);  // builds and checks the graph
   } catch (const error& e) {
@@ -238,6 +301,29 @@ void policy::set(std::string_view key, std::string_view value) {
     model_unit = *u;
   } else if (double* f = model_field(*this, key)) *f = parse_number(key, value);
   else if (key == "forecast_days") forecast_days = parse_int(key, value);
+  else if (key == "signals") {
+    const auto v = parse_signal_set(value);
+    if (!v) bad(key, fmt::format("must be all, none or signal names separated by commas ({}), got '{}'",
+                                 fmt::join(signal_names, ", "), value));
+    signals = *v;
+  } else if (key == "browse_hours") browse_hours = parse_int(key, value);
+  else if (key == "browse_repeat_days") browse_repeat_days = parse_int(key, value);
+  else if (key == "decline_days") decline_days = parse_int(key, value);
+  else if (key == "decline_min_events") decline_min_events = parse_int(key, value);
+  else if (key == "contact_every_days") contact_every_days = parse_int(key, value);
+  else if (key == "contact_every_days_by_stage") contact_every_days_by_stage = parse_stage_days(key, value);
+  else if (key == "over_contact_count") over_contact_count = parse_int(key, value);
+  else if (key == "over_contact_days") over_contact_days = parse_int(key, value);
+  else if (key == "points") {
+    const auto v = parse_points_table(value);
+    if (!v) bad(key, fmt::format("must be kind:points pairs such as purchase:1, review:20, or none; got '{}'", value));
+    points = *v;
+  } else if (key == "points_window_days") points_window_days = parse_int(key, value);
+  else if (key == "tiers") {
+    const auto v = parse_tier_list(value);
+    if (!v) bad(key, fmt::format("must be name:min_points pairs such as member:0, silver:500, or none; got '{}'", value));
+    tiers = *v;
+  } else if (key == "nps") nps = parse_bool(key, value);
   else throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 
@@ -261,6 +347,19 @@ std::string policy::get(std::string_view key) const {
   if (key == "model_unit") return std::string(to_string(model_unit));
   if (const double* f = model_field(*this, key)) return fmt::format("{}", *f);
   if (key == "forecast_days") return std::to_string(forecast_days);
+  if (key == "signals") return to_string(signals);
+  if (key == "browse_hours") return std::to_string(browse_hours);
+  if (key == "browse_repeat_days") return std::to_string(browse_repeat_days);
+  if (key == "decline_days") return std::to_string(decline_days);
+  if (key == "decline_min_events") return std::to_string(decline_min_events);
+  if (key == "contact_every_days") return std::to_string(contact_every_days);
+  if (key == "contact_every_days_by_stage") return stage_days_text(contact_every_days_by_stage);
+  if (key == "over_contact_count") return std::to_string(over_contact_count);
+  if (key == "over_contact_days") return std::to_string(over_contact_days);
+  if (key == "points") return to_string(points);
+  if (key == "points_window_days") return std::to_string(points_window_days);
+  if (key == "tiers") return to_string(tiers);
+  if (key == "nps") return nps ? "true" : "false";
   throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 

@@ -149,6 +149,28 @@ std::string to_string(const reason& r) {
       return fmt::format("lapse: probability alive {} (< {}) under {}, {}", millionths(a - a % 1000),
                          millionths(b), c == 1 ? "BG/NBD" : c == 2 ? "Pareto/NBD" : "a model",
                          plural(d, "repeat purchase"));
+    case rule::browse_no_buy:
+    case rule::abandoned_cart: {
+      const bool cart = r.which == rule::abandoned_cart;
+      return fmt::format("{}: {} and no purchase within {} hours (at most once per {} days)",
+                         cart ? "abandoned_cart" : "browse_no_buy", plural(b, cart ? "cart" : "view"), a, c);
+    }
+    case rule::usage_decline:
+      return fmt::format("usage_decline: {} in the last {} days, below half of the {} in the {} days before (>= {})",
+                         plural(a, "event"), c, b, c, d);
+    case rule::contact_due:
+      return c == 1 ? fmt::format("contact_due: reachable customer, never contacted, for {} days (every {} days)", a, b)
+                    : fmt::format("contact_due: not contacted for {} days (every {} days)", a, b);
+    case rule::over_contacted:
+      return fmt::format("over_contacted: {} within {} days and no activity in between (>= {})", plural(a, "contact"),
+                         c, b);
+    case rule::birthday:
+      return c == 1 ? fmt::format("birthday: {:02}-{:02}, marked on 02-28 (not a leap year)", a, b)
+                    : fmt::format("birthday: {:02}-{:02}", a, b);
+    case rule::tier_up:
+      return fmt::format("tier_up: {} in {} days reach tier {} (>= {})", plural(a, "point"), c, d, b);
+    case rule::tier_down:
+      return fmt::format("tier_down: {} in {} days, below {} (now tier {})", plural(a, "point"), c, b, d);
   }
   return "unknown rule";
 }
@@ -157,6 +179,7 @@ std::string to_string(const transition& t) {
   const std::string when = boost::posix_time::to_iso_extended_string(t.when);
   if (t.what == change::stage)
     return fmt::format("{} stage {} -> {} ({}): {}", when, t.from, t.to, t.cause, t.why);
+  if (t.what == change::signal) return fmt::format("{} signal {} ({}): {}", when, t.signal_raised, t.cause, t.why);
   return fmt::format("{} role {}{} ({}): {}", when, t.what == change::role_gained ? '+' : '-',
                      t.role_changed, t.cause, t.why);
 }

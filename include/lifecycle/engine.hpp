@@ -15,11 +15,14 @@
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
 #include "lifecycle/event.hpp"
+#include "lifecycle/month_day.hpp"
+#include "lifecycle/nps.hpp"
 #include "lifecycle/person_id.hpp"
 #include "lifecycle/person_link.hpp"
 #include "lifecycle/policy.hpp"
 #include "lifecycle/profile.hpp"
 #include "lifecycle/role.hpp"
+#include "lifecycle/signal.hpp"
 #include "lifecycle/stage.hpp"
 #include "lifecycle/stage_graph.hpp"
 #include "lifecycle/transition.hpp"
@@ -44,7 +47,8 @@ struct ingest_result {
   reject_reason why_rejected = reject_reason::none;  ///< set when rejected
   person_id person;  ///< the event's person (invalid if rejected before it was known)
   /// Every transition the call caused: time-driven ones the event's time made
-  /// due (replay clock), then the event's own. Valid until the next non-const call.
+  /// due (replay clock), then the event's own. Signals (`change::signal`) come
+  /// in the same list, in the same order. Valid until the next non-const call.
   std::span<const transition> transitions;
   bool accepted() const noexcept { return status == ingest_status::accepted; }
 };
@@ -52,11 +56,12 @@ struct ingest_result {
 /// Totals of a batch ingest.
 struct batch_result {
   std::uint64_t accepted = 0, duplicate = 0, rejected = 0, transitions = 0;
+  std::uint64_t signals = 0;  ///< signal records (not counted in `transitions`)
 };
 
 /// How much transition history the engine keeps for `history()`.
 enum class history_mode : std::uint8_t {
-  full,    ///< every stage and role transition (the default)
+  full,    ///< every stage and role transition and every signal (the default)
   stages,  ///< stage transitions only
   none     ///< none; subscribe or read ingest results instead (fastest, least memory)
 };
@@ -85,6 +90,7 @@ struct memory_usage {
   std::size_t schedule = 0; ///< the deadline calendar
   std::size_t history = 0;  ///< transition history
   std::size_t links = 0;    ///< person links (purchases and referrals with a target)
+  std::size_t signals = 0;  ///< signals, points, tiers and NPS state (0 when the policy tracks none)
 };
 
 /// Running totals of what was ingested.
@@ -139,8 +145,9 @@ class engine {
   batch_result ingest(std::span<const person_id> persons, std::span<const event> events);
 
   /// Moves the clock forward to \p t (earlier times are ignored) and returns the
-  /// time-driven transitions, in time order. Touches only persons whose next
-  /// deadline has passed. Valid until the next non-const call.
+  /// time-driven transitions and signals, in time order. Touches only persons
+  /// whose next deadline has passed. A browse signal due at exactly \p t waits:
+  /// a purchase at that instant would still answer it. Valid until the next non-const call.
   std::span<const transition> advance_to(boost::posix_time::ptime t);
   /// The clock; not_a_date_time before the first event (replay) or advance_to (host).
   boost::posix_time::ptime clock() const;
@@ -175,6 +182,25 @@ class engine {
   std::array<std::uint64_t, role_count + 1> conversions_by_primary_role() const noexcept;
   ingest_counts counts() const noexcept;
   memory_usage memory() const;
+
+  /// Sets (or with nullopt clears) the birthday of \p p: a `birthday` signal at
+  /// the start of that day of the business calendar each year, from the next one
+  /// after the clock's day (once the person is known). Throws `lifecycle::error`
+  /// (invalid_argument) for a handle never issued or an invalid month_day, and
+  /// (invalid_state) when the policy tracks no signals.
+  void set_birthday(person_id p, std::optional<month_day> day);
+  /// Records at the clock that \p p confirmed the relationship (an opt-in, as a
+  /// `follow` does) or ended it (an opt-out; a later follow or opt-in confirms
+  /// again). Only reachable customers get `contact_due`. Throws as set_birthday.
+  void set_reachable(person_id p, bool reachable);
+
+  /// Signals emitted so far, indexed by `signal_kind`.
+  std::array<std::uint64_t, signal_count> signal_counts() const noexcept;
+  /// Known persons per tier, indexed like the policy's `tiers` (empty without tiers).
+  std::vector<std::uint64_t> tier_counts() const;
+  /// The net promoter score of the latest score of every person who gave one,
+  /// overall, by current stage and by current primary role. O(persons).
+  nps_table nps() const;
 
   /// Every person link accepted events made, in the order they were ingested:
   /// a purchase or referral whose `target` names someone other than its person

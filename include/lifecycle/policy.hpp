@@ -11,6 +11,9 @@
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
 #include "lifecycle/detail/enum_text.hpp"
+#include "lifecycle/loyalty.hpp"
+#include "lifecycle/signal.hpp"
+#include "lifecycle/stage.hpp"
 #include "lifecycle/stage_graph.hpp"
 #include "lifecycle/time_unit.hpp"
 
@@ -84,6 +87,31 @@ struct policy {
   double spend_p = 0, spend_q = 0, spend_gamma = 0;
   double clv_discount_rate = 0.01;        ///< per month (a twelfth of a year), > -1
 
+  // Signals, points, tiers and NPS (docs/signals.md). Signals are moments on
+  // the engine's clock; none of these changes a stage or a role.
+  signal_set signals = signal_set::all();  ///< which signals are emitted
+  int browse_hours = 24;        ///< browse_no_buy / abandoned_cart: hours without a purchase after a view / cart, 1..8760
+  int browse_repeat_days = 7;   ///< ... at most once per person per this many days (each signal on its own)
+  int decline_days = 14;        ///< usage_decline: the span compared with the span before it
+  int decline_min_events = 4;   ///< ... events needed in the span before
+  int contact_every_days = 30;  ///< contact_due: a reachable customer's contact cadence
+  /// ... per stage, indexed by `stage`; 0 = contact_every_days. Text: "loyal:14, passive:60" or "none".
+  std::array<int, stage_count> contact_every_days_by_stage{};
+  int over_contact_count = 3;   ///< over_contacted: contacts (2..4) ...
+  int over_contact_days = 7;    ///< ... within this many days, no activity of the person in between
+  points_table points = default_points();  ///< points per event kind (loyalty.hpp)
+  int points_window_days = 365; ///< the points that count for the tier: the last this many days
+  tier_list tiers = default_tiers();       ///< from lowest to highest; empty = no tiers
+  bool nps = true;              ///< keep each person's latest feedback score for the NPS
+
+  /// Whether the engine keeps the per-person state of signals, points, tiers or NPS.
+  bool tracks_signals() const noexcept { return !signals.empty() || tiers.size() > 1 || nps; }
+  /// The contact cadence for a customer in stage \p s.
+  int contact_every(stage s) const noexcept {
+    const int v = contact_every_days_by_stage[static_cast<std::size_t>(s)];
+    return v > 0 ? v : contact_every_days;
+  }
+
   /// Throws `lifecycle::error` (errc::invalid_policy) naming the first field
   /// that holds nonsense, e.g. "policy: window_days must be between 1 and 36500 days, got -3",
   /// or the stage or edge that makes the stage graph invalid (see `stage_graph`),
@@ -104,7 +132,7 @@ struct policy {
   std::string get(std::string_view key) const;
 
   /// The names `set` and `get` accept, in declaration order.
-  static constexpr std::array<std::string_view, 30> keys = {
+  static constexpr std::array<std::string_view, 43> keys = {
       "new_days",           "lapse_days",         "window_days",
       "role_window_days",   "joiner_min_joins",   "loyal_min_purchases",
       "loyal_requires_follow", "deal_min_purchases", "deal_coupon_share",
@@ -114,7 +142,12 @@ struct policy {
       "bgnbd_alpha",        "bgnbd_a",            "bgnbd_b",
       "pareto_r",           "pareto_alpha",       "pareto_s",
       "pareto_beta",        "forecast_days",      "spend_p",
-      "spend_q",            "spend_gamma",        "clv_discount_rate"};
+      "spend_q",            "spend_gamma",        "clv_discount_rate",
+      "signals",            "browse_hours",       "browse_repeat_days",
+      "decline_days",       "decline_min_events", "contact_every_days",
+      "contact_every_days_by_stage", "over_contact_count", "over_contact_days",
+      "points",             "points_window_days", "tiers",
+      "nps"};
 
   friend bool operator==(const policy&, const policy&) = default;
 };

@@ -11,6 +11,7 @@
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
 #include "lifecycle/money.hpp"
+#include "lifecycle/month_day.hpp"
 #include "lifecycle/person_id.hpp"
 #include "lifecycle/role.hpp"
 #include "lifecycle/stage.hpp"
@@ -39,6 +40,13 @@ struct profile {
   std::optional<double> p_alive;             ///< the model's probability the customer is alive on the clock's day
   std::optional<double> expected_purchases;  ///< expected repeat purchases in the next forecast_days
   std::optional<double> clv;                 ///< lifetime value over forecast_days, major units; needs spend_p, spend_q, spend_gamma
+  // Points, tier, reachability, birthday and NPS (docs/signals.md); from an
+  // engine whose policy tracks them, defaults otherwise.
+  std::int64_t points = 0;           ///< points in the last points_window_days
+  std::uint8_t tier = 0;             ///< index into the policy's tiers (0 without tiers)
+  bool reachable = false;            ///< confirmed the relationship (follow or opt-in) and not opted out
+  std::optional<month_day> birthday; ///< as the host set it
+  std::optional<int> nps_score;      ///< the latest feedback score, 0..10
 };
 
 }  // namespace lifecycle

@@ -12,6 +12,7 @@
 #include "lifecycle/detail/enum_text.hpp"
 #include "lifecycle/person_id.hpp"
 #include "lifecycle/role.hpp"
+#include "lifecycle/signal.hpp"
 #include "lifecycle/stage.hpp"
 
 namespace lifecycle {
@@ -29,8 +30,13 @@ constexpr std::optional<cause> parse_cause(std::string_view t) noexcept {
 }
 
 /// What changed.
-enum class change : std::uint8_t { stage, role_gained, role_lost };
-inline constexpr std::array<std::string_view, 3> change_names = {"stage", "role_gained", "role_lost"};
+enum class change : std::uint8_t {
+  stage,
+  role_gained,
+  role_lost,
+  signal  ///< a moment to act (signal.hpp); nothing about the stage or roles changed
+};
+inline constexpr std::array<std::string_view, 4> change_names = {"stage", "role_gained", "role_lost", "signal"};
 constexpr std::string_view to_string(change c) noexcept { return change_names[static_cast<std::size_t>(c)]; }
 
 /// The rule that decided a change, with the figures it looked at. Formatting a
@@ -49,6 +55,15 @@ struct reason {
     other_role,      ///< spectator lost to another role.   a = events in window
     lapse_model,     ///< 3 under a model: P(alive) < threshold. a = P(alive) in millionths (rounded down),
                      ///< b = threshold in millionths, c = model (1 BG/NBD, 2 Pareto/NBD), d = repeat purchases x
+    // Signals (signal.hpp), one rule each, named like the signal.
+    browse_no_buy,   ///< a = browse_hours, b = views folded into it, c = browse_repeat_days
+    abandoned_cart,  ///< a = browse_hours, b = carts folded into it, c = browse_repeat_days
+    usage_decline,   ///< a = events in the last span, b = events in the span before, c = decline_days, d = decline_min_events
+    contact_due,     ///< a = days without contact, b = contact_every_days (of the stage), c = 1 if never contacted
+    over_contacted,  ///< a = contacts without activity in between, b = over_contact_count, c = over_contact_days
+    birthday,        ///< a = month, b = day, c = 1 when 29 February is marked on 28 February
+    tier_up,         ///< a = points in the window, b = the new tier's min_points, c = points_window_days, d = new tier index
+    tier_down,       ///< a = points in the window, b = the old tier's min_points, c = points_window_days, d = new tier index
   };
   rule which = rule::no_purchase;
   role about = role::spectator;  ///< the role, for the role rules
@@ -67,6 +82,7 @@ struct transition {
   stage from = stage::potential;  ///< for change::stage
   stage to = stage::potential;    ///< for change::stage
   role role_changed = role::spectator;  ///< for role_gained / role_lost
+  signal_kind signal_raised = signal_kind::browse_no_buy;  ///< for change::signal
   /// Caused by an event: the engine clock when it was applied (in replay the
   /// latest event time seen, which is the event's own time for in-order events).
   /// Caused by time: the start of the business day the deadline fell on.
@@ -77,7 +93,8 @@ struct transition {
   friend bool operator==(const transition&, const transition&) = default;
 };
 
-/// "stage new -> passive (time): lapse: ..." or "role +creator (event): creator: ...".
+/// "stage new -> passive (time): lapse: ...", "role +creator (event): creator: ..."
+/// or "signal browse_no_buy (time): browse_no_buy: ...".
 std::string to_string(const transition& t);
 
 }  // namespace lifecycle

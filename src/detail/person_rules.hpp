@@ -41,6 +41,8 @@ struct rule_params {
   spend_params spend{};
   bool spend_set = false;
   double clv_period = 365.25 / 12 / 7, clv_rate = 0.01;
+  // Days of activity the engine's signals read (usage_decline); 0 for a bare person_state.
+  day_number signal_reach = 0;
 
   static rule_params from(const policy& p) {
     rule_params r = plain(p);
@@ -83,7 +85,7 @@ struct rule_params {
 
   /// Days an activity record may still count in some window after its day.
   day_number activity_reach(bool has_follow) const {
-    return has_follow ? std::max(role_window, window) : role_window;
+    return std::max(has_follow ? std::max(role_window, window) : role_window, signal_reach);
   }
 
   /// The farthest ahead of the clock day a deadline can fall; sizes the calendar.

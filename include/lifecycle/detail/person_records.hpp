@@ -51,6 +51,8 @@ struct person_core {
   std::uint8_t flags = 0;
   static constexpr std::uint8_t known = 1;      ///< an event has reached the person
   static constexpr std::uint8_t converted = 2;  ///< has been a customer at some point
+  static constexpr std::uint8_t declining = 4;  ///< engine signals: usage_decline holds (emitted)
+  static constexpr std::uint8_t streak = 8;     ///< engine signals: contacts since the last activity
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
   friend bool operator==(const person_core&, const person_core&) = default;
 };

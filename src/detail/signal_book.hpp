@@ -1,0 +1,519 @@
+#pragma once
+// The engine's signals, points, tiers and NPS (docs/signals.md).
+//
+// The engine calls in at four points: an accepted event, a day wake (the same
+// calendar as the stage deadlines), an instant coming due (browse_no_buy and
+// abandoned_cart wait hours, not days, so they wait in a small time-ordered
+// heap) and a conversion (referral points). The book emits signal records
+// through the engine's `emit(person, transition)` and returns the next day the
+// person needs a wake for. Signals are moments on the engine's clock: a later
+// event cancels one still pending, never one already emitted.
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "lifecycle/detail/person_records.hpp"
+#include "detail/bytes.hpp"
+#include "detail/huge_page_allocator.hpp"
+#include "detail/pooled_lists.hpp"
+#include "detail/signal_rules.hpp"
+
+namespace lifecycle::detail {
+
+/// What the book reads of a person the engine holds.
+struct person_view {
+  std::uint32_t id;
+  stage current;
+  std::span<const purchase_record> purchases;
+  std::span<const activity_day> activity;
+  std::uint8_t& core_flags;  // person_core::declining and ::streak live there: plain visits then skip the book
+};
+
+class signal_book {
+ public:
+  explicit signal_book(const policy& p) : sp_(signal_params::from(p)) {
+    if (sp_.tiers) tier_n_.assign(sp_.tier_min.size(), 0);
+  }
+
+  const signal_params& params() const noexcept { return sp_; }
+  bool active() const noexcept { return sp_.any; }
+
+  void grow(std::size_t persons) {
+    if (active() && slots_.size() < persons) slots_.resize(persons);
+  }
+  void reserve(std::size_t persons) {
+    if (active()) slots_.reserve(persons);
+  }
+  const signal_slot& slot(std::uint32_t p) const { return slots_[p]; }
+  void prefetch(std::uint32_t p) const { __builtin_prefetch(&slots_[p]); }
+
+  /// A person's first event: they enter the first tier.
+  void on_known(std::uint32_t) {
+    if (sp_.tiers) ++tier_n_[0];
+  }
+
+  // -------------------------------------------------------------------------
+  // Events.
+
+  /// An accepted event of `v` at `at` (business day `day`), after the engine
+  /// recorded it in the person's lists. Returns a day the person needs a wake
+  /// for, or no_day.
+  template <class Emit>
+  day_number on_event(const person_view& v, event_kind k, std::int64_t at, day_number day, int score,
+                      std::int64_t clock_us, day_number clock_day, Emit&& emit) {
+    signal_slot& s = slots_[v.id];
+    day_number wake = no_day;
+    auto want = [&](day_number x) {
+      if (x != no_day) wake = std::min(wake, std::max(x, clock_day + 1));
+    };
+    if (is_activity(k)) {
+      if (sp_.has(signal_kind::usage_decline)) {
+        if ((v.core_flags & person_core::declining) != 0) {
+          // Being active may end the decline now; the next start is found by scanning.
+          if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
+          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
+        } else {
+          want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
+        }
+      }
+      if ((v.core_flags & person_core::streak) != 0) want(active_after_contacts(v, s, at, clock_day));
+    }
+    switch (k) {
+      case event_kind::view:
+        if (sp_.has(signal_kind::browse_no_buy)) browsed(v.id, s, false, at, clock_us);
+        break;
+      case event_kind::cart:
+        if (sp_.has(signal_kind::abandoned_cart)) browsed(v.id, s, true, at, clock_us);
+        break;
+      case event_kind::purchase:
+        // A purchase answers the views and carts before it.
+        if (s.view_since != no_time && s.view_since <= at) s.view_since = no_time, s.view_n = 0;
+        if (s.cart_since != no_time && s.cart_since <= at) s.cart_since = no_time, s.cart_n = 0;
+        want(contact_due_day(v, s));  // may have become a customer
+        if (sp_.tiers && sp_.points_of(k) != 0) want(retier(v, s, clock_us, clock_day, cause::event, emit));
+        break;
+      case event_kind::refund:
+        if (sp_.tiers && sp_.points_of(event_kind::purchase) != 0)
+          want(retier(v, s, clock_us, clock_day, cause::event, emit));
+        break;
+      case event_kind::feedback:
+        // The latest score by time; a tie keeps the higher, so arrival order never matters.
+        if (sp_.nps && score >= 0 && (at > s.score_us || (at == s.score_us && score > s.score)))
+          s.score = static_cast<std::int8_t>(score), s.score_us = at;
+        break;
+      case event_kind::follow:
+        want(confirm(v, s, at));
+        break;
+      case event_kind::contact:
+        contacted(v, s, at, clock_us, emit);
+        break;
+      case event_kind::referral:
+        break;  // points when the referred person converts: see on_converted
+      default:
+        break;
+    }
+    if (sp_.tiers && k != event_kind::purchase && k != event_kind::refund && k != event_kind::referral &&
+        sp_.points_of(k) != 0 && day + sp_.points_window > clock_day) {
+      earn(s, day, sp_.points_of(k));
+      want(retier(v, s, clock_us, clock_day, cause::event, emit));
+    }
+    return wake;
+  }
+
+  /// A referral of `to` by `from`: the first to arrive earns the points when `to` converts.
+  void on_referral(std::uint32_t from, std::uint32_t to, bool to_converted) {
+    if (!sp_.tiers || sp_.points_of(event_kind::referral) == 0 || to_converted) return;
+    referrals_.emplace(to, from);
+  }
+
+  /// `p` converted on day `day`: the person who referred them earns the referral
+  /// points. Returns the referrer (or none) and the day it needs a wake for.
+  template <class ViewOf, class Emit>
+  std::pair<std::uint32_t, day_number> on_converted(std::uint32_t p, std::int64_t clock_us, day_number clock_day,
+                                                    ViewOf&& view_of, Emit&& emit) {
+    const auto it = referrals_.find(p);
+    if (it == referrals_.end()) return {no_person, no_day};
+    const std::uint32_t from = it->second;
+    referrals_.erase(it);
+    signal_slot& s = slots_[from];
+    earn(s, clock_day, sp_.points_of(event_kind::referral));
+    const person_view v = view_of(from);
+    const day_number wake = retier(v, s, clock_us, clock_day, cause::event, emit);
+    return {from, wake == no_day ? no_day : std::max(wake, clock_day + 1)};
+  }
+
+  // -------------------------------------------------------------------------
+  // The host's attributes.
+
+  void set_birthday(std::uint32_t p, std::optional<month_day> b) {
+    slots_[p].birthday = b.value_or(month_day{0, 0});
+  }
+  /// An opt-in (the relationship confirmed through the API) or an opt-out, at `at`.
+  day_number set_reachable(const person_view& v, bool yes, std::int64_t at) {
+    signal_slot& s = slots_[v.id];
+    if (yes) return confirm(v, s, at);
+    contact_info& c = contact_of(v.id, s);
+    c.opted_out = std::max(c.opted_out, at);
+    c.reachable_since = no_time;
+    s.flags &= static_cast<std::uint8_t>(~signal_slot::reachable);
+    return no_day;
+  }
+
+  // -------------------------------------------------------------------------
+  // Time.
+
+  /// The wake of `v` on day `d` (the start of the business day).
+  template <class Emit>
+  void on_day(const person_view& v, day_number d, Emit&& emit) {
+    signal_slot& s = slots_[v.id];
+    const std::int64_t at = day_start_us(d, sp_.offset_us);
+    if (sp_.has(signal_kind::usage_decline)) {
+      const auto [recent, earlier] = decline_counts(v.activity, d, sp_.decline_span);
+      const bool now = earlier >= sp_.decline_min && 2 * recent < earlier;
+      const bool was = (v.core_flags & person_core::declining) != 0;
+      if (now && !was) {
+        v.core_flags |= person_core::declining;
+        emit(v.id, signal_record(signal_kind::usage_decline, at, cause::time,
+                                 {clamp32(recent), clamp32(earlier), sp_.decline_span, clamp32(sp_.decline_min)}));
+      } else if (!now && was) {
+        v.core_flags &= ~person_core::declining;
+      }
+    }
+    if (const day_number due = contact_due_day(v, s); due != no_day && due <= d) {
+      contact_info& c = contact_of(v.id, s);
+      const day_number since =
+          std::max({day_or_min(c.last_contact), day_or_min(c.reachable_since), first_net_purchase(v.purchases)});
+      emit(v.id, signal_record(signal_kind::contact_due, at, cause::time,
+                               {d - since, sp_.contact_every[static_cast<std::size_t>(v.current)],
+                                c.last_contact == no_time ? 1 : 0, 0}));
+      c.last_due = d;
+    }
+    if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) {
+      const int year = to_date(d).year();
+      if (to_day_number(s.birthday.in_year(year)) == d) {
+        const bool moved = s.birthday.month == 2 && s.birthday.day == 29 &&
+                           !boost::gregorian::gregorian_calendar::is_leap_year(static_cast<unsigned short>(year));
+        emit(v.id, signal_record(signal_kind::birthday, at, cause::time, {s.birthday.month, s.birthday.day, moved, 0}));
+      }
+    }
+    if (sp_.tiers) {
+      auto earned = pool_view(s);
+      for (std::size_t i = earned.size(); i-- > 0;)
+        if (earned[i].day + sp_.points_window <= d) earned.erase_at(i);
+      retier(v, s, at, d, cause::time, emit);
+    }
+  }
+
+  /// The next day after `d` on which time alone may raise a signal or move the tier.
+  day_number next_day(const person_view& v, day_number d) {
+    const signal_slot& s = slots_[v.id];
+    day_number next = no_day;
+    auto take = [&](day_number x) {
+      if (x != no_day) next = std::min(next, std::max(x, d + 1));
+    };
+    if (sp_.has(signal_kind::usage_decline))
+      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
+    take(contact_due_day(v, s));
+    if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) take(next_birthday(s.birthday, d));
+    if (sp_.tiers) take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
+    return next;
+  }
+
+  /// Whether a pending browse signal falls due before `before`.
+  bool instant_before(std::int64_t before) const { return !heap_.empty() && heap_.front().due < before; }
+
+  /// Takes the earliest pending browse signal and emits it unless a purchase
+  /// answered it or the repeat limit holds it back.
+  template <class Emit>
+  void fire_instant(Emit&& emit) {
+    std::pop_heap(heap_.begin(), heap_.end());
+    const pending_instant pi = heap_.back();
+    heap_.pop_back();
+    signal_slot& s = slots_[pi.person];
+    std::int64_t& since = pi.cart ? s.cart_since : s.view_since;
+    std::int64_t& last = pi.cart ? s.cart_last : s.view_last;
+    std::uint16_t& n = pi.cart ? s.cart_n : s.view_n;
+    if (since == no_time || since + sp_.browse_us != pi.due) return;  // answered, or an earlier one replaced it
+    const std::int32_t folded = n;
+    since = no_time;
+    n = 0;
+    if (last != no_time && pi.due - last < sp_.repeat_us) return;  // at most once per browse_repeat_days
+    last = pi.due;
+    emit(pi.person, signal_record(pi.cart ? signal_kind::abandoned_cart : signal_kind::browse_no_buy, pi.due,
+                                  cause::time, {sp_.browse_hours, folded, sp_.repeat_days, 0}));
+  }
+
+  // -------------------------------------------------------------------------
+  // Queries.
+
+  std::int64_t points_of(std::uint32_t p, std::span<const purchase_record> purchases, day_number d) const {
+    return points_on(purchases, points_span(slots_[p]), d, sp_);
+  }
+  bool reachable(std::uint32_t p) const { return slots_[p].has(signal_slot::reachable); }
+  const std::vector<std::uint64_t>& tier_counts() const noexcept { return tier_n_; }
+
+  std::size_t bytes() const {
+    return slots_.capacity() * sizeof(signal_slot) + points_pool_.bytes() +
+           contacts_.size() * (sizeof(contact_info) + 32) + referrals_.size() * 32 +
+           heap_.capacity() * sizeof(pending_instant);
+  }
+
+  // -------------------------------------------------------------------------
+  // Snapshots: every slot, the contact and referral tables, the counts. The
+  // heap is rebuilt from the slots' pending times.
+
+  void save(byte_writer& w) const {
+    w.put(static_cast<std::uint8_t>(active()));
+    if (!active()) return;
+    w.put(static_cast<std::uint32_t>(slots_.size()));
+    for (const signal_slot& s : slots_) {
+      for (std::int64_t t : {s.view_since, s.cart_since, s.view_last, s.cart_last, s.score_us}) w.put(t);
+      w.put(s.view_n);
+      w.put(s.cart_n);
+      w.put(s.score);
+      w.put(s.tier);
+      w.put(s.flags);
+      w.put(s.birthday.month);
+      w.put(s.birthday.day);
+      w.put(static_cast<std::uint32_t>(s.points.size));
+      for (const points_day& e : points_span(s)) {
+        w.put(e.day);
+        w.put(e.points);
+      }
+    }
+    w.put(static_cast<std::uint32_t>(contacts_.size()));
+    for (const auto& [p, c] : contacts_) {
+      w.put(p);
+      for (std::int64_t t : {c.reachable_since, c.opted_out, c.last_contact, c.over_at}) w.put(t);
+      w.put(c.last_due);
+      w.put(c.streak_n);
+      for (std::int64_t t : c.streak) w.put(t);
+    }
+    w.put(static_cast<std::uint32_t>(referrals_.size()));
+    for (const auto& [to, from] : referrals_) {
+      w.put(to);
+      w.put(from);
+    }
+    for (std::uint64_t n : tier_n_) w.put(n);
+  }
+
+  /// Reads what `save` wrote for `persons` persons; the caller's reader fails
+  /// (throws) on anything out of range.
+  void load(byte_reader& in, std::size_t persons) {
+    const auto was_active = in.get<std::uint8_t>();
+    if (was_active != static_cast<std::uint8_t>(active())) in.fail("signal state does not match the policy");
+    if (!active()) return;
+    if (in.get_count(0) != persons) in.fail("signal state count differs from the person count");
+    slots_.assign(persons, signal_slot{});
+    auto time_ok = [](std::int64_t t) { return t == no_time || (t >= min_us() && t <= max_us()); };
+    for (std::uint32_t p = 0; p < persons; ++p) {
+      signal_slot& s = slots_[p];
+      for (std::int64_t* t : {&s.view_since, &s.cart_since, &s.view_last, &s.cart_last, &s.score_us}) {
+        *t = in.get<std::int64_t>();
+        if (!time_ok(*t)) in.fail("signal time out of range");
+      }
+      s.view_n = in.get<std::uint16_t>();
+      s.cart_n = in.get<std::uint16_t>();
+      s.score = in.get<std::int8_t>();
+      s.tier = in.get<std::uint8_t>();
+      s.flags = in.get<std::uint8_t>();
+      s.birthday.month = in.get<std::uint8_t>();
+      s.birthday.day = in.get<std::uint8_t>();
+      if (s.score < -1 || s.score > 10 || (sp_.tiers ? s.tier >= sp_.tier_min.size() : s.tier != 0) ||
+          s.flags > 7 || (s.birthday.month != 0 && !s.birthday.valid()) ||
+          (s.birthday.month == 0 && s.birthday.day != 0))
+        in.fail("signal field out of range");
+      const std::size_t np = in.get_count(8);
+      if (np > pooled_lists<points_day>::max_size) in.fail("points list too long");
+      auto earned = pool_view(s);
+      for (std::size_t j = 0; j < np; ++j) {
+        points_day e;
+        e.day = in.get<std::int32_t>();
+        e.points = in.get<std::int32_t>();
+        earned.push_back(e);
+      }
+      if (s.view_since != no_time) push_instant(s.view_since + sp_.browse_us, p, false);
+      if (s.cart_since != no_time) push_instant(s.cart_since + sp_.browse_us, p, true);
+    }
+    const std::size_t nc = in.get_count(4 + 8 * 4 + 4 + 1 + 8 * 4);
+    for (std::size_t j = 0; j < nc; ++j) {
+      const auto p = in.get<std::uint32_t>();
+      contact_info c;
+      for (std::int64_t* t : {&c.reachable_since, &c.opted_out, &c.last_contact, &c.over_at}) {
+        *t = in.get<std::int64_t>();
+        if (!time_ok(*t)) in.fail("contact time out of range");
+      }
+      c.last_due = in.get<std::int32_t>();
+      c.streak_n = in.get<std::uint8_t>();
+      for (std::int64_t& t : c.streak) t = in.get<std::int64_t>();
+      if (p >= persons || c.streak_n > c.streak.size() || !slots_[p].has(signal_slot::has_contact) ||
+          !contacts_.emplace(p, c).second)
+        in.fail("contact entry out of range");
+    }
+    const std::size_t nr = in.get_count(8);
+    for (std::size_t j = 0; j < nr; ++j) {
+      const auto to = in.get<std::uint32_t>(), from = in.get<std::uint32_t>();
+      if (to >= persons || from >= persons || to == from || !referrals_.emplace(to, from).second)
+        in.fail("referral entry out of range");
+    }
+    for (std::uint64_t& n : tier_n_) n = in.get<std::uint64_t>();
+  }
+
+ private:
+  static constexpr std::uint32_t no_person = 0xffffffffu;
+
+  // The business day of `t`, or the lowest day for no_time.
+  day_number day_or_min(std::int64_t t) const {
+    return t == no_time ? std::numeric_limits<day_number>::min() : day_of(t, sp_.offset_us);
+  }
+
+  static day_number first_net_purchase(std::span<const purchase_record> purchases) {
+    day_number first = no_day;
+    for (const purchase_record& r : purchases)
+      if (r.net()) first = std::min(first, r.day);
+    return first;
+  }
+
+  pooled_list_view<points_day> pool_view(signal_slot& s) { return {points_pool_, s.points}; }
+  std::span<const points_day> points_span(const signal_slot& s) const {
+    return {points_pool_.data(s.points), s.points.size};
+  }
+
+  contact_info& contact_of(std::uint32_t p, signal_slot& s) {
+    s.flags |= signal_slot::has_contact;
+    return contacts_[p];
+  }
+
+  void push_instant(std::int64_t due, std::uint32_t p, bool cart) {
+    heap_.push_back({due, p, static_cast<std::uint8_t>(cart)});
+    std::push_heap(heap_.begin(), heap_.end());
+  }
+
+  // A view or cart at `at`: pending until a purchase answers it, or browse_hours pass.
+  void browsed(std::uint32_t p, signal_slot& s, bool cart, std::int64_t at, std::int64_t clock_us) {
+    if (at + sp_.browse_us < clock_us) return;  // its hours are over already: the moment has passed
+    std::int64_t& since = cart ? s.cart_since : s.view_since;
+    std::uint16_t& n = cart ? s.cart_n : s.view_n;
+    if (n < 0xffff) ++n;
+    if (since != no_time && since <= at) return;  // folded into the pending one
+    since = at;
+    push_instant(at + sp_.browse_us, p, cart);  // an entry for a later `since` goes stale
+  }
+
+  // A follow or an opt-in at `at`: reachable unless an opt-out came later.
+  day_number confirm(const person_view& v, signal_slot& s, std::int64_t at) {
+    contact_info& c = contact_of(v.id, s);
+    if (at <= c.opted_out) return no_day;
+    c.reachable_since = c.reachable_since == no_time ? at : std::min(c.reachable_since, at);
+    s.flags |= signal_slot::reachable;
+    return contact_due_day(v, s);
+  }
+
+  // The day contact_due falls due for `v`, or no_day when it does not apply.
+  day_number contact_due_day(const person_view& v, const signal_slot& s) {
+    if (!sp_.has(signal_kind::contact_due) || !s.has(signal_slot::reachable) || v.current == stage::potential ||
+        s.has(signal_slot::over_contacted))
+      return no_day;
+    const auto it = contacts_.find(v.id);
+    const day_number first = first_net_purchase(v.purchases);
+    if (it == contacts_.end() || first == no_day) return no_day;
+    const contact_info& c = it->second;
+    // Counted from the latest of: the last contact, the confirmation, becoming a customer, the last contact_due.
+    const day_number ref = std::max({day_or_min(c.last_contact), day_or_min(c.reachable_since), first, c.last_due});
+    return ref + sp_.contact_every[static_cast<std::size_t>(v.current)];
+  }
+
+  // A contact at `at`: the cadence starts again; a streak of contacts with no
+  // activity in between raises over_contacted.
+  template <class Emit>
+  void contacted(const person_view& v, signal_slot& s, std::int64_t at, std::int64_t clock_us, Emit&& emit) {
+    contact_info& c = contact_of(v.id, s);
+    c.last_contact = std::max(c.last_contact, at);
+    if (!sp_.has(signal_kind::over_contacted)) return;
+    const day_number day = day_of(at, sp_.offset_us);
+    for (const activity_day& a : v.activity)
+      if (a.day > day) return;  // the person was active after it: not part of a streak
+    // Insert in time order, keeping the latest four.
+    auto& st = c.streak;
+    if (c.streak_n == st.size()) {
+      if (at <= st[0]) return;
+      std::rotate(st.begin(), st.begin() + 1, st.end());
+      --c.streak_n;
+    }
+    std::size_t i = c.streak_n;
+    for (; i > 0 && st[i - 1] > at; --i) st[i] = st[i - 1];
+    st[i] = at;
+    ++c.streak_n;
+    v.core_flags |= person_core::streak;
+    if (c.streak_n < sp_.over_count || s.has(signal_slot::over_contacted)) return;
+    const std::int64_t span = st[c.streak_n - 1] - st[c.streak_n - sp_.over_count];
+    if (span > std::int64_t{sp_.over_days} * us_per_day) return;
+    s.flags |= signal_slot::over_contacted;
+    c.over_at = st[c.streak_n - 1];
+    emit(v.id, signal_record(signal_kind::over_contacted, clock_us, cause::event,
+                             {static_cast<std::int32_t>(c.streak_n), static_cast<std::int32_t>(sp_.over_count),
+                              sp_.over_days, 0}));
+  }
+
+  // The person was active at `at`: contacts before it no longer form a streak
+  // with the ones after, and activity after the contact that raised
+  // over_contacted ends the hold on contact_due.
+  day_number active_after_contacts(const person_view& v, signal_slot& s, std::int64_t at, day_number clock_day) {
+    contact_info& c = contacts_[v.id];
+    std::size_t keep = 0;
+    for (std::size_t i = 0; i < c.streak_n; ++i)
+      if (c.streak[i] > at) c.streak[keep++] = c.streak[i];
+    c.streak_n = static_cast<std::uint8_t>(keep);
+    if (keep == 0) v.core_flags &= ~person_core::streak;
+    if (s.has(signal_slot::over_contacted) && at > c.over_at) {
+      s.flags &= static_cast<std::uint8_t>(~signal_slot::over_contacted);
+      return clock_day + 1;  // contact_due may be due at once
+    }
+    return no_day;
+  }
+
+  void earn(signal_slot& s, day_number day, std::int32_t pts) {
+    auto earned = pool_view(s);
+    for (std::size_t i = 0; i < earned.size(); ++i)
+      if (earned[i].day == day) {
+        earned[i].points = static_cast<std::int32_t>(
+            std::min<std::int64_t>(std::int64_t{earned[i].points} + pts, std::numeric_limits<std::int32_t>::max()));
+        return;
+      }
+    earned.push_back({day, pts});
+  }
+
+  // Re-evaluates the tier on day d; emits tier_up / tier_down; returns the next change day.
+  template <class Emit>
+  day_number retier(const person_view& v, signal_slot& s, std::int64_t when_us, day_number d, cause why,
+                    Emit&& emit) {
+    const std::int64_t pts = points_on(v.purchases, points_span(s), d, sp_);
+    const std::uint8_t now = sp_.tier_at(pts);
+    if (now != s.tier) {
+      const bool up = now > s.tier;
+      --tier_n_[s.tier];
+      ++tier_n_[now];
+      const std::int64_t threshold = up ? sp_.tier_min[now] : sp_.tier_min[s.tier];
+      s.tier = now;
+      if (sp_.has(up ? signal_kind::tier_up : signal_kind::tier_down))
+        emit(v.id, signal_record(up ? signal_kind::tier_up : signal_kind::tier_down, when_us, why,
+                                 {clamp32(pts), clamp32(threshold), sp_.points_window, now}));
+    }
+    return tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_);
+  }
+
+  signal_params sp_;
+  big_vector<signal_slot> slots_;
+  pooled_lists<points_day> points_pool_;
+  std::unordered_map<std::uint32_t, contact_info> contacts_;
+  std::unordered_map<std::uint32_t, std::uint32_t> referrals_;  // referred -> the first referrer
+  std::vector<pending_instant> heap_;
+  std::vector<std::uint64_t> tier_n_;
+  std::vector<std::int64_t> per_day_;                           // scratch
+  std::vector<std::pair<day_number, std::int64_t>> steps_;      // scratch
+};
+
+}  // namespace lifecycle::detail

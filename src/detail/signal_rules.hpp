@@ -1,0 +1,251 @@
+#pragma once
+// The signal rules (docs/signals.md), written over a person's lists: when each
+// signal's condition holds, when it next may change, the points and the tier.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "lifecycle/detail/person_records.hpp"
+#include "lifecycle/event_kind.hpp"
+#include "lifecycle/loyalty.hpp"
+#include "lifecycle/month_day.hpp"
+#include "lifecycle/nps.hpp"
+#include "lifecycle/policy.hpp"
+#include "lifecycle/signal.hpp"
+#include "lifecycle/transition.hpp"
+#include "detail/huge_page_allocator.hpp"
+#include "detail/pooled_lists.hpp"
+#include "detail/time_units.hpp"
+
+namespace lifecycle::detail {
+
+inline constexpr std::int64_t no_time = std::numeric_limits<std::int64_t>::min();
+
+/// The signal policy in the units the book computes in, converted once.
+struct signal_params {
+  signal_set on;
+  std::int64_t browse_us = 0, repeat_us = 0;
+  std::int32_t browse_hours = 24, repeat_days = 7;
+  day_number decline_span = 14;
+  std::int64_t decline_min = 4;
+  std::array<day_number, stage_count> contact_every{};
+  std::uint32_t over_count = 3;
+  day_number over_days = 7;
+  points_table points{};
+  day_number points_window = 365;
+  std::vector<std::int64_t> tier_min;  // thresholds, lowest first
+  bool tiers = false, nps = false, any = false;
+  std::int64_t offset_us = 0;
+
+  static signal_params from(const policy& p) {
+    signal_params s;
+    s.on = p.signals;
+    s.browse_hours = p.browse_hours;
+    s.repeat_days = p.browse_repeat_days;
+    s.browse_us = std::int64_t{p.browse_hours} * 3'600'000'000LL;
+    s.repeat_us = std::int64_t{p.browse_repeat_days} * us_per_day;
+    s.decline_span = p.decline_days;
+    s.decline_min = p.decline_min_events;
+    for (stage st : all_stages) s.contact_every[static_cast<std::size_t>(st)] = p.contact_every(st);
+    s.over_count = static_cast<std::uint32_t>(p.over_contact_count);
+    s.over_days = p.over_contact_days;
+    s.points = p.points;
+    s.points_window = p.points_window_days;
+    for (const tier& t : p.tiers) s.tier_min.push_back(t.min_points);
+    s.tiers = p.tiers.size() > 1;
+    s.nps = p.nps;
+    s.any = p.tracks_signals();
+    s.offset_us = p.utc_offset.total_microseconds();
+    return s;
+  }
+
+  bool has(signal_kind k) const noexcept { return on.contains(k); }
+  int points_of(event_kind k) const noexcept { return points[static_cast<std::size_t>(k)]; }
+  /// Days of activity the book reads behind the clock day (usage_decline).
+  day_number activity_reach() const noexcept { return has(signal_kind::usage_decline) ? 2 * decline_span : 0; }
+  /// The tier (index) that `points_now` points hold.
+  std::uint8_t tier_at(std::int64_t points_now) const noexcept {
+    std::uint8_t t = 0;
+    while (t + 1u < tier_min.size() && points_now >= tier_min[t + 1u]) ++t;
+    return t;
+  }
+};
+
+/// Points earned on one day by events other than purchases (whose points come
+/// from the purchase list, so refunds take them back).
+struct points_day {
+  day_number day = 0;
+  std::int32_t points = 0;
+  friend bool operator==(const points_day&, const points_day&) = default;
+};
+
+/// The signal state of one person.
+struct signal_slot {
+  std::int64_t view_since = no_time;  // the earliest view not followed by a purchase (pending)
+  std::int64_t cart_since = no_time;  // the same for carts
+  std::int64_t view_last = no_time;   // when browse_no_buy was last emitted
+  std::int64_t cart_last = no_time;   // when abandoned_cart was last emitted
+  std::int64_t score_us = no_time;    // the time of the latest feedback score
+  list_ref points;                    // points_day records inside the window
+  std::uint16_t view_n = 0, cart_n = 0;  // views / carts folded into the pending one
+  std::int8_t score = -1;
+  std::uint8_t tier = 0;
+  std::uint8_t flags = 0;
+  month_day birthday{0, 0};  // month 0: not set
+  static constexpr std::uint8_t reachable = 1;       // confirmed the relationship, not opted out
+  static constexpr std::uint8_t over_contacted = 2;  // held until the person is active again
+  static constexpr std::uint8_t has_contact = 4;     // an entry in the contact table
+  bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
+  friend bool operator==(const signal_slot&, const signal_slot&) = default;
+};
+
+/// What the book keeps for persons the business contacts or who confirmed the
+/// relationship: few persons, so a table on the side.
+struct contact_info {
+  std::int64_t reachable_since = no_time;  // the first confirmation after the last opt-out
+  std::int64_t opted_out = no_time;
+  std::int64_t last_contact = no_time;
+  std::int64_t over_at = no_time;          // the contact that raised over_contacted
+  day_number last_due = std::numeric_limits<day_number>::min();  // the last contact_due
+  std::uint8_t streak_n = 0;               // contacts since the person's last activity (latest kept)
+  std::array<std::int64_t, 4> streak{};    // their times, ascending
+  friend bool operator==(const contact_info&, const contact_info&) = default;
+};
+
+/// A browse_no_buy or abandoned_cart waiting for its hour.
+struct pending_instant {
+  std::int64_t due = 0;
+  std::uint32_t person = 0;
+  std::uint8_t cart = 0;
+  // A min-heap: the earliest due on top; person and kind make the order total.
+  friend bool operator<(const pending_instant& a, const pending_instant& b) {
+    if (a.due != b.due) return a.due > b.due;
+    if (a.person != b.person) return a.person > b.person;
+    return a.cart > b.cart;
+  }
+};
+
+/// In a window of `w` days on day `d`: d - w < x <= d.
+inline bool in_days(day_number x, day_number d, day_number w) { return d - w < x && x <= d; }
+
+/// usage_decline on day d: (recent, earlier) activity counts of the two spans.
+inline std::pair<std::int64_t, std::int64_t> decline_counts(std::span<const activity_day> activity, day_number d,
+                                                            day_number span) {
+  std::int64_t recent = 0, earlier = 0;
+  for (const activity_day& a : activity) {
+    if (in_days(a.day, d, span)) recent += a.any;
+    else if (in_days(a.day, d - span, span)) earlier += a.any;
+  }
+  return {recent, earlier};
+}
+
+inline bool declining_on(std::span<const activity_day> activity, day_number d, const signal_params& sp) {
+  const auto [recent, earlier] = decline_counts(activity, d, sp.decline_span);
+  return earlier >= sp.decline_min && 2 * recent < earlier;
+}
+
+/// The first day after d on which usage_decline's condition differs from
+/// `now` (no new events assumed), or no_day. Counts per day over the days that
+/// matter, then slides the two spans along.
+inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
+                                 const signal_params& sp, std::vector<std::int64_t>& per_day) {
+  const day_number s = sp.decline_span;
+  day_number last = d;
+  for (const activity_day& a : activity) last = std::max(last, a.day);
+  const day_number end = last + 2 * s;  // after it both spans are empty: the condition is false
+  if (!now && end <= d) return no_day;
+  const day_number base = d - 2 * s + 1;  // first day any span on d + 1 can reach
+  per_day.assign(static_cast<std::size_t>(end - base + 2), 0);
+  for (const activity_day& a : activity)
+    if (a.day >= base && a.day <= end) per_day[static_cast<std::size_t>(a.day - base)] += a.any;
+  auto at = [&](day_number x) { return x < base || x > end ? 0 : per_day[static_cast<std::size_t>(x - base)]; };
+  std::int64_t recent = 0, earlier = 0;
+  for (day_number x = d - s + 1; x <= d; ++x) recent += at(x);
+  for (day_number x = d - 2 * s + 1; x <= d - s; ++x) earlier += at(x);
+  for (day_number D = d + 1; D <= end + 1; ++D) {
+    recent += at(D) - at(D - s);
+    earlier += at(D - s) - at(D - 2 * s);
+    const bool c = earlier >= sp.decline_min && 2 * recent < earlier;
+    if (c != now) return D;
+  }
+  return no_day;
+}
+
+/// The next day after d that is the birthday (29 February on 28 February in
+/// other years).
+inline day_number next_birthday(month_day b, day_number d) {
+  const int year = to_date(d).year();
+  for (int y = year; y <= year + 1; ++y) {
+    const day_number x = to_day_number(b.in_year(y));
+    if (x > d) return x;
+  }
+  return no_day;
+}
+
+/// The purchase points of one purchase record.
+inline std::int64_t purchase_points(const purchase_record& r, const signal_params& sp) {
+  if (!r.net() || r.amount <= 0) return 0;
+  return r.amount / 100 * sp.points_of(event_kind::purchase);
+}
+
+/// Points in the window on day d.
+inline std::int64_t points_on(std::span<const purchase_record> purchases, std::span<const points_day> earned,
+                              day_number d, const signal_params& sp) {
+  std::int64_t total = 0;
+  if (sp.points_of(event_kind::purchase) != 0)
+    for (const purchase_record& r : purchases)
+      if (in_days(r.day, d, sp.points_window)) total += purchase_points(r, sp);
+  for (const points_day& e : earned)
+    if (in_days(e.day, d, sp.points_window)) total += e.points;
+  return total;
+}
+
+/// The first day after d on which the tier differs from `tier`, or no_day:
+/// points enter on their day (dated ahead) and leave points_window days later.
+inline day_number tier_change(std::span<const purchase_record> purchases, std::span<const points_day> earned,
+                              day_number d, std::uint8_t tier, const signal_params& sp,
+                              std::vector<std::pair<day_number, std::int64_t>>& steps) {
+  steps.clear();
+  auto add = [&](day_number day, std::int64_t pts) {
+    if (pts == 0) return;
+    if (day > d) steps.emplace_back(day, pts);
+    if (day + sp.points_window > d) steps.emplace_back(day + sp.points_window, -pts);
+  };
+  if (sp.points_of(event_kind::purchase) != 0)
+    for (const purchase_record& r : purchases) add(r.day, purchase_points(r, sp));
+  for (const points_day& e : earned) add(e.day, e.points);
+  if (steps.empty()) return no_day;
+  std::sort(steps.begin(), steps.end());
+  std::int64_t total = points_on(purchases, earned, d, sp);
+  for (std::size_t i = 0; i < steps.size();) {
+    const day_number day = steps[i].first;
+    for (; i < steps.size() && steps[i].first == day; ++i) total += steps[i].second;
+    if (sp.tier_at(total) != tier) return day;
+  }
+  return no_day;
+}
+
+/// A signal record with its reason.
+inline transition signal_record(signal_kind k, std::int64_t when_us, cause c, std::array<std::int32_t, 4> figures) {
+  transition t;
+  t.what = change::signal;
+  t.signal_raised = k;
+  t.when = from_us(when_us);
+  t.cause = c;
+  t.why.which = static_cast<reason::rule>(static_cast<int>(reason::rule::browse_no_buy) + static_cast<int>(k));
+  t.why.figures = figures;
+  return t;
+}
+
+inline std::int32_t clamp32(std::int64_t v) {
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(v, std::numeric_limits<std::int32_t>::min(),
+                                                            std::numeric_limits<std::int32_t>::max()));
+}
+
+}  // namespace lifecycle::detail
