@@ -50,6 +50,8 @@ struct engine::impl {
   id_set seen_ids;
   deadline_calendar calendar;
   day_number horizon = 0;  // the calendar's reach ahead of the clock day
+  // How long an event id is remembered, by kind: while a resend could change anything.
+  std::array<day_number, event_kind_count> id_reach{};
   signal_book book;        // signals, points, tiers, NPS (inactive when the policy tracks none)
   std::array<std::uint64_t, signal_count> signal_n{};
 
@@ -85,6 +87,9 @@ struct engine::impl {
     params.moves = graph.table();  // the one place the graph is consulted; events only read the table
     params.signal_reach = book.params().activity_reach();
     horizon = params.horizon();
+    for (event_kind k : all_event_kinds)
+      id_reach[static_cast<std::size_t>(k)] =
+          std::max(params.activity_reach(k == event_kind::follow), book.params().event_reach(k));
     calendar.reset(horizon);
     if (o.expected_persons > 0) {
       names.reserve(o.expected_persons);
@@ -287,8 +292,7 @@ struct engine::impl {
     // its date, changes nothing, not even the replay clock.
     if (!e.id.empty()) {
       const bool money_event = e.kind == event_kind::purchase || e.kind == event_kind::refund;
-      const day_number expires =
-          money_event ? id_set::forever : day + params.activity_reach(e.kind == event_kind::follow);
+      const day_number expires = money_event ? id_set::forever : day + id_reach[static_cast<std::size_t>(e.kind)];
       if (!seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id), expires, clock_day))
         return duplicate(p);
     }

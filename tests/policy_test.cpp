@@ -240,6 +240,32 @@ TEST_CASE("policy: set then get round-trips every key", "[policy][text]") {
       {"spend_q", {"3.74", "3.74", [](const policy& p) { return p.spend_q == 3.74; }}},
       {"spend_gamma", {"15.44", "15.44", [](const policy& p) { return p.spend_gamma == 15.44; }}},
       {"clv_discount_rate", {"0.02", "0.02", [](const policy& p) { return p.clv_discount_rate == 0.02; }}},
+      {"signals", {"tier_up,birthday , browse_no_buy", "browse_no_buy, birthday, tier_up", [](const policy& p) {
+         signal_set s;
+         for (signal_kind k : {signal_kind::browse_no_buy, signal_kind::birthday, signal_kind::tier_up}) s.insert(k);
+         return p.signals == s;
+       }}},
+      {"browse_hours", {"48", "48", [](const policy& p) { return p.browse_hours == 48; }}},
+      {"browse_repeat_days", {"3", "3", [](const policy& p) { return p.browse_repeat_days == 3; }}},
+      {"decline_days", {"21", "21", [](const policy& p) { return p.decline_days == 21; }}},
+      {"decline_min_events", {"6", "6", [](const policy& p) { return p.decline_min_events == 6; }}},
+      {"contact_every_days", {"365", "365", [](const policy& p) { return p.contact_every_days == 365; }}},
+      {"contact_every_days_by_stage", {"passive: 60,loyal:14", "passive:60, loyal:14", [](const policy& p) {
+         return p.contact_every_days_by_stage == std::array<int, stage_count>{0, 0, 60, 0, 14} &&
+                p.contact_every(stage::loyal) == 14 && p.contact_every(stage::new_customer) == 30;
+       }}},
+      {"over_contact_count", {"4", "4", [](const policy& p) { return p.over_contact_count == 4; }}},
+      {"over_contact_days", {"10", "10", [](const policy& p) { return p.over_contact_days == 10; }}},
+      {"points", {"review:5, visit:1", "visit:1, review:5", [](const policy& p) {
+         points_table t{};
+         t[static_cast<std::size_t>(event_kind::visit)] = 1;
+         t[static_cast<std::size_t>(event_kind::review)] = 5;
+         return p.points == t;
+       }}},
+      {"points_window_days", {"90", "90", [](const policy& p) { return p.points_window_days == 90; }}},
+      {"tiers", {"basic:0, vip: 100", "basic:0, vip:100",
+                 [](const policy& p) { return p.tiers == tier_list{{"basic", 0}, {"vip", 100}}; }}},
+      {"nps", {"no", "false", [](const policy& p) { return !p.nps; }}},
   };
   REQUIRE(policy::keys.size() == rows.size());
   for (std::string_view key : policy::keys) {

@@ -177,7 +177,7 @@ TEST_CASE("snapshot: another format or another file is named as such", "[snapsho
   std::vector<std::byte> bytes = small_world().snapshot();
   std::vector<std::byte> other_version = bytes;
   other_version[4] = std::byte{9};
-  CHECK_THAT(refusal(reseal(other_version)), Catch::Contains("format version 9 (this library reads version 1)"));
+  CHECK_THAT(refusal(reseal(other_version)), Catch::Contains("format version 9 (this library reads version 2)"));
   std::vector<std::byte> other_file = bytes;
   other_file[0] = std::byte{'{'};
   CHECK_THAT(refusal(other_file), Catch::Contains("not a lifecycle engine snapshot"));

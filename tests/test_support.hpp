@@ -96,6 +96,8 @@ inline std::string brief(const transition& t) {
       return fmt::format("{} +{} {}", when, role_txt[static_cast<int>(t.role_changed)], why);
     case change::role_lost:
       return fmt::format("{} -{} {}", when, role_txt[static_cast<int>(t.role_changed)], why);
+    case change::signal:
+      return fmt::format("{} !{} {}", when, to_string(t.signal_raised), why);
   }
   return "?";
 }
@@ -111,6 +113,22 @@ inline std::vector<transition> of_person(std::span<const transition> ts, person_
   std::vector<transition> out;
   for (const transition& t : ts)
     if (t.person == p) out.push_back(t);
+  return out;
+}
+
+/// Everything but the signals: the stage and role transitions.
+inline std::vector<transition> without_signals(std::span<const transition> ts) {
+  std::vector<transition> out;
+  for (const transition& t : ts)
+    if (t.what != change::signal) out.push_back(t);
+  return out;
+}
+
+/// Only the signals.
+inline std::vector<transition> signals_in(std::span<const transition> ts) {
+  std::vector<transition> out;
+  for (const transition& t : ts)
+    if (t.what == change::signal) out.push_back(t);
   return out;
 }
 

@@ -37,7 +37,7 @@ int main() {
 
   for (const transition& t : eng.history(p->id)) fmt::print("{}\n", t);
   const std::vector<transition> h = eng.history(p->id);
-  EXPECT(h.size() == 9 && h.back().from == stage::loyal && h.back().to == stage::passive);
+  EXPECT(h.size() == 10 && h.back().from == stage::loyal && h.back().to == stage::passive);
   EXPECT(h.back().why.which == reason::rule::occasional && to_string(h.back().why) ==
          "occasional: 2 purchases in 180 days, 0 with a coupon, 1 follow");
 }

@@ -433,6 +433,9 @@ class signal_book {
     contact_info& c = contact_of(v.id, s);
     c.last_contact = std::max(c.last_contact, at);
     if (!sp_.has(signal_kind::over_contacted)) return;
+    // Too old to fall within over_contact_days of the contacts still to come (or a
+    // resend the id memory has forgotten): not part of a streak.
+    if (at + std::int64_t{sp_.over_days} * us_per_day < clock_us) return;
     const day_number day = day_of(at, sp_.offset_us);
     for (const activity_day& a : v.activity)
       if (a.day > day) return;  // the person was active after it: not part of a streak

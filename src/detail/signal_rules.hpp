@@ -67,6 +67,17 @@ struct signal_params {
 
   bool has(signal_kind k) const noexcept { return on.contains(k); }
   int points_of(event_kind k) const noexcept { return points[static_cast<std::size_t>(k)]; }
+  /// Days after its day an event of kind `k` can still change the book, so
+  /// the engine remembers its id that long: a resend after that changes nothing.
+  day_number event_reach(event_kind k) const noexcept {
+    day_number r = 0;
+    if (tiers && points_of(k) != 0 && k != event_kind::purchase && k != event_kind::refund &&
+        k != event_kind::referral)
+      r = points_window;
+    if (k == event_kind::contact && has(signal_kind::over_contacted)) r = std::max(r, over_days + 1);
+    if (k == event_kind::view || k == event_kind::cart) r = std::max(r, browse_hours / 24 + 2);
+    return r;
+  }
   /// Days of activity the book reads behind the clock day (usage_decline).
   day_number activity_reach() const noexcept { return has(signal_kind::usage_decline) ? 2 * decline_span : 0; }
   /// The tier (index) that `points_now` points hold.

@@ -309,7 +309,7 @@ static void test_policy(void) {
   CHECK_STATUS(lc_policy_get(policy, "clock", buf, &size), LC_OK);
   CHECK_STR(buf, "host");
 
-  CHECK(lc_policy_key_count() == 30);
+  CHECK(lc_policy_key_count() == 43);
   for (i = 0; i < lc_policy_key_count(); ++i) {
     CHECK(lc_policy_key(i) != NULL);
     size = sizeof buf;
