@@ -3,7 +3,7 @@
 // a floor measured in the same run. It only prints; it is never a test.
 //
 //   lifecycle-bench [--persons N] [--events N] [--days D] [--seed S] [--quick] [--no-history]
-//                   [--only strings,handles,floor,history,advance,people]
+//                   [--only strings,handles,floor,history,advance,people,signals]
 //
 // Every event is generated into memory first (bench/event_generator.hpp); only
 // the engine calls and the loop that builds each lifecycle::event are timed.
@@ -52,13 +52,25 @@ struct options {
   lifecycle_bench::stream_options stream;
   bool quick = false;
   // Sections to run (--only picks some, e.g. to profile one of them).
-  bool strings = true, handles = true, floor = true, history = true, advance = true, people = true;
+  bool strings = true, handles = true, floor = true, history = true, advance = true, people = true,
+       signals = true;
 };
+
+// The core runs measure the lifecycle alone: no signals, tiers or NPS (the
+// policy's defaults keep them all). Section 7 runs the same streams with every
+// signal on, to show what they cost.
+policy core_policy() {
+  policy p;
+  p.signals = signal_set::none();
+  p.tiers.clear();
+  p.nps = false;
+  return p;
+}
 
 void usage(std::FILE* to) {
   fmt::print(to,
              "usage: lifecycle-bench [--persons N] [--events N] [--days D] [--seed S] [--quick] [--no-history]\n"
-             "                       [--only strings,handles,floor,history,advance,people]\n"
+             "                       [--only strings,handles,floor,history,advance,people,signals]\n"
              "  --persons N    persons in the stream (default 1000000)\n"
              "  --events N     events in the stream (default 20000000; at least --persons)\n"
              "  --days D       days the stream spans (default 365)\n"
@@ -109,7 +121,7 @@ std::optional<options> parse_options(int argc, char** argv) {
         fmt::print(stderr, "lifecycle-bench: --only needs a list\n");
         return std::nullopt;
       }
-      o.strings = o.handles = o.floor = o.history = o.advance = o.people = false;
+      o.strings = o.handles = o.floor = o.history = o.advance = o.people = o.signals = false;
       std::string_view list = argv[++i];
       while (!list.empty()) {
         const auto comma = list.find(',');
@@ -121,6 +133,7 @@ std::optional<options> parse_options(int argc, char** argv) {
         else if (name == "history") o.history = true;
         else if (name == "advance") o.advance = true;
         else if (name == "people") o.people = true;
+        else if (name == "signals") o.signals = true;
         else {
           fmt::print(stderr, "lifecycle-bench: --only: unknown section '{}'\n", name);
           return std::nullopt;
@@ -356,7 +369,7 @@ struct day_probe {
 };
 
 day_probe probe_advance(std::size_t held, std::size_t due, int days, std::uint64_t seed) {
-  engine eng(policy{}, engine_options{history_mode::none, held});
+  engine eng(core_policy(), engine_options{history_mode::none, held});
   std::vector<person_id> handle(held);
   for (std::size_t i = 0; i < held; ++i) handle[i] = eng.intern(fmt::format("p{:09}", i));
   // Which persons are due: a random set, scattered over the table.
@@ -452,7 +465,8 @@ int main(int argc, char** argv) {
              share(st.late), share(st.late_minute), share(st.late_hour), share(st.late_day));
 
   const engine_options speed{history_mode::none, n};
-  fmt::print("speed runs use engine_options{{history_mode::none, expected_persons = {}}}, policy defaults, replay clock\n\n",
+  fmt::print("speed runs use engine_options{{history_mode::none, expected_persons = {}}}, replay clock, the policy's\n"
+             "defaults without signals, tiers or NPS (section 7 turns them on)\n\n",
              grouped(n));
 
   // ---- 1. string ids and event ids ----------------------------------------
@@ -470,7 +484,7 @@ int main(int argc, char** argv) {
   std::string snapshot_figures;
   auto bpp = [&](std::size_t bytes) { return static_cast<double>(bytes) / static_cast<double>(known); };
   if (opt.strings) {
-    engine eng(policy{}, speed);
+    engine eng(core_policy(), speed);
     strings = ingest_with_strings(eng, s);
     mem = eng.memory();
     known = eng.known_persons();
@@ -552,7 +566,7 @@ int main(int argc, char** argv) {
   // ---- 2. handles ---------------------------------------------------------
   std::optional<ingest_run> handles;
   if (opt.handles) {
-    engine eng(policy{}, speed);
+    engine eng(core_policy(), speed);
     std::vector<person_id> handle(n);
     const auto t0 = steady::now();
     for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
@@ -578,7 +592,7 @@ int main(int argc, char** argv) {
   // work a few events ahead and prefetch what those will touch.
   std::optional<ingest_run> strings_batched, handles_batched;
   if (opt.strings) {
-    engine eng(policy{}, speed);
+    engine eng(core_policy(), speed);
     strings_batched = ingest_with_strings(eng, s, true);
     fmt::print("2b. ingest(span<const event>) in batches of {}, string person id + event id on every event\n", batch_size);
     fmt::print("   {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})\n", grouped(strings_batched->events),
@@ -587,7 +601,7 @@ int main(int argc, char** argv) {
     fmt::print("   final stages and roles {} run 1\n", eng.stage_counts() == stages_strings && eng.role_counts() == roles_strings ? "equal" : "DIFFER FROM");
   }
   if (opt.handles) {
-    engine eng(policy{}, speed);
+    engine eng(core_policy(), speed);
     std::vector<person_id> handle(n);
     for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
     handles_batched = ingest_with_handles(eng, s, handle, true);
@@ -618,7 +632,7 @@ int main(int argc, char** argv) {
 
   // ---- 4. history_mode::full, for comparison ------------------------------
   if (opt.history) {
-    engine eng(policy{}, engine_options{history_mode::full, n});
+    engine eng(core_policy(), engine_options{history_mode::full, n});
     std::vector<person_id> handle(n);
     for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
     const ingest_run full = ingest_with_handles(eng, s, handle);
@@ -692,6 +706,58 @@ int main(int argc, char** argv) {
     fmt::print("\n");
   }
 
+  // ---- 7. every signal on ---------------------------------------------------
+  // The same two runs with the policy's defaults: all eight signals, tiers and
+  // NPS; every person also has a birthday and every tenth opted in.
+  std::optional<ingest_run> strings_signals, handles_signals;
+  if (opt.signals) {
+    auto attributes = [&](engine& eng, const std::vector<person_id>& handle) {
+      for (std::uint32_t p = 0; p < n; ++p) {
+        eng.set_birthday(handle[p], month_day{static_cast<std::uint8_t>(1 + p % 12), static_cast<std::uint8_t>(1 + p % 28)});
+        if (p % 10 == 0) eng.set_reachable(handle[p], true);
+      }
+    };
+    fmt::print("7. every signal on (policy defaults: 8 signals, tiers member/silver/gold, NPS); birthdays for all,\n"
+               "   every tenth person opted in (untimed)\n");
+    if (opt.strings) {
+      engine eng(policy{}, speed);
+      std::vector<person_id> handle(n);
+      for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
+      attributes(eng, handle);
+      strings_signals = ingest_with_strings(eng, s);
+      const memory_usage m = eng.memory();
+      const double k = static_cast<double>(std::max<std::size_t>(eng.known_persons(), 1));
+      fmt::print("   strings: {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})", grouped(strings_signals->events),
+                 strings_signals->seconds, millions(strings_signals->per_second()), strings_signals->ns_per_event(),
+                 os_note(*strings_signals));
+      if (strings) fmt::print("; {:.2f}x run 1's time", strings_signals->ns_per_event() / strings->ns_per_event());
+      fmt::print("\n   signals:");
+      const auto counts = eng.signal_counts();
+      for (signal_kind x : all_signals) fmt::print(" {} {}", x, grouped(counts[static_cast<std::size_t>(x)]));
+      fmt::print("\n   tiers:");
+      const auto tiers = eng.tier_counts();
+      for (std::size_t i = 0; i < tiers.size(); ++i) fmt::print(" {} {}", eng.rules().tiers[i].name, grouped(tiers[i]));
+      const auto score = eng.nps().overall.score();
+      fmt::print("; NPS {}\n", score ? fmt::format("{:.1f}", *score) : std::string("-"));
+      fmt::print("   memory: state {:.1f} B/person, signals {:.1f} B/person ({}), dedupe {:.1f} B/person\n",
+                 static_cast<double>(m.state) / k, static_cast<double>(m.signals) / k, mib(m.signals),
+                 static_cast<double>(m.dedupe) / k);
+    }
+    if (opt.handles) {
+      engine eng(policy{}, speed);
+      std::vector<person_id> handle(n);
+      for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
+      attributes(eng, handle);
+      handles_signals = ingest_with_handles(eng, s, handle);
+      fmt::print("   handles: {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})", grouped(handles_signals->events),
+                 handles_signals->seconds, millions(handles_signals->per_second()), handles_signals->ns_per_event(),
+                 os_note(*handles_signals));
+      if (handles) fmt::print("; {:.2f}x run 2's time", handles_signals->ns_per_event() / handles->ns_per_event());
+      fmt::print("\n");
+    }
+    fmt::print("\n");
+  }
+
   // ---- summary ------------------------------------------------------------
   std::vector<summary_row> summary;
   auto verdict = [](bool ok) { return std::string(ok ? "ok" : "MISSED"); };
@@ -742,6 +808,13 @@ int main(int argc, char** argv) {
                        fmt::format("{:.1f}x / {:.1f}x / {:.1f} us", due_ratio, held_ratio, empty * 1e6),
                        "follows due", verdict(due_ratio > 2 * held_ratio && empty < 50e-6)});
   }
+  auto with_signals = [&](const char* name, const std::optional<ingest_run>& on, const std::optional<ingest_run>& off) {
+    if (!on || !off) return;
+    const double ratio = on->ns_per_event() / off->ns_per_event();
+    summary.push_back({name, fmt::format("{} ({:.2f}x)", rate(*on, 0), ratio), "<= 1.25x", verdict(ratio <= 1.25)});
+  };
+  with_signals("every signal on, string ids", strings_signals, strings);
+  with_signals("every signal on, handles", handles_signals, handles);
   if (people_from_run)
     summary.push_back({fmt::format("people graph, the run's {} links", grouped(people_from_run->links)),
                        fmt::format("{:.1f} ms", people_from_run->seconds * 1e3), "-", ""});

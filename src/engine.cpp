@@ -212,7 +212,10 @@ struct engine::impl {
       const std::size_t n = due.size();
       for (std::size_t j = 0; j < n; ++j) {
         // Who is due is known in advance: fetch their records ahead of use.
-        if (j + 8 < n) __builtin_prefetch(&persons[due[j + 8]]);
+        if (j + 8 < n) {
+          __builtin_prefetch(&persons[due[j + 8]]);
+          if (book.active()) book.prefetch(due[j + 8]);
+        }
         if (j + 4 < n) {
           const person_slot& ahead = persons[due[j + 4]];
           activity_pool.prefetch(ahead.activity);

@@ -74,8 +74,8 @@ class signal_book {
         if ((v.core_flags & person_core::declining) != 0) {
           // Being active may end the decline now; the next start is found by scanning.
           if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
-          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
-        } else {
+          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
+        } else if (enough_to_decline(v.activity, day)) {
           want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
         }
       }
@@ -192,10 +192,9 @@ class signal_book {
       c.last_due = d;
     }
     if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) {
-      const int year = to_date(d).year();
-      if (to_day_number(s.birthday.in_year(year)) == d) {
-        const bool moved = s.birthday.month == 2 && s.birthday.day == 29 &&
-                           !boost::gregorian::gregorian_calendar::is_leap_year(static_cast<unsigned short>(year));
+      const int year = year_of(d);
+      if (birthday_in(s.birthday, year) == d) {
+        const bool moved = s.birthday.month == 2 && s.birthday.day == 29 && !is_leap_year(year);
         emit(v.id, signal_record(signal_kind::birthday, at, cause::time, {s.birthday.month, s.birthday.day, moved, 0}));
       }
     }
@@ -215,7 +214,7 @@ class signal_book {
       if (x != no_day) next = std::min(next, std::max(x, d + 1));
     };
     if (sp_.has(signal_kind::usage_decline))
-      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
+      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
     take(contact_due_day(v, s));
     if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) take(next_birthday(s.birthday, d));
     if (sp_.tiers) take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
@@ -392,6 +391,21 @@ class signal_book {
     std::push_heap(heap_.begin(), heap_.end());
   }
 
+  // Whether an event on `day` may let a span hold decline_min_events and so be
+  // the earlier span of a decline, decline_days later. For the newest event
+  // that span ends on `day` (later spans lose events and gain none); with
+  // activity dated after it, the spans ending later gain too: wake anyway.
+  // Most events of most persons fail this, and so cost no wake.
+  bool enough_to_decline(std::span<const activity_day> activity, day_number day) const {
+    std::int64_t n = 0;
+    bool later = false;
+    for (const activity_day& a : activity) {
+      later |= a.day > day;
+      if (in_days(a.day, day, sp_.decline_span)) n += a.any;
+    }
+    return later || n >= sp_.decline_min;
+  }
+
   // A view or cart at `at`: pending until a purchase answers it, or browse_hours pass.
   void browsed(std::uint32_t p, signal_slot& s, bool cart, std::int64_t at, std::int64_t clock_us) {
     if (at + sp_.browse_us < clock_us) return;  // its hours are over already: the moment has passed
@@ -515,7 +529,7 @@ class signal_book {
   std::unordered_map<std::uint32_t, std::uint32_t> referrals_;  // referred -> the first referrer
   std::vector<pending_instant> heap_;
   std::vector<std::uint64_t> tier_n_;
-  std::vector<std::int64_t> per_day_;                           // scratch
+  std::vector<day_number> candidates_;                          // scratch
   std::vector<std::pair<day_number, std::int64_t>> steps_;      // scratch
 };
 

@@ -162,40 +162,78 @@ inline bool declining_on(std::span<const activity_day> activity, day_number d, c
 }
 
 /// The first day after d on which usage_decline's condition differs from
-/// `now` (no new events assumed), or no_day. Counts per day over the days that
-/// matter, then slides the two spans along.
+/// `now` (no new events assumed), or no_day. The condition can only change on
+/// a day an activity record enters the recent span, moves to the earlier one or
+/// leaves it; those few days are tried in order.
 inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
-                                 const signal_params& sp, std::vector<std::int64_t>& per_day) {
+                                 const signal_params& sp, std::vector<day_number>& candidates) {
   const day_number s = sp.decline_span;
-  day_number last = d;
-  for (const activity_day& a : activity) last = std::max(last, a.day);
-  const day_number end = last + 2 * s;  // after it both spans are empty: the condition is false
-  if (!now && end <= d) return no_day;
-  const day_number base = d - 2 * s + 1;  // first day any span on d + 1 can reach
-  per_day.assign(static_cast<std::size_t>(end - base + 2), 0);
+  if (!now) {
+    // Quick answer for most persons: too few events within reach of any
+    // future earlier span for it to hold decline_min_events.
+    std::int64_t reach = 0;
+    for (const activity_day& a : activity)
+      if (a.day > d - 2 * s) reach += a.any;
+    if (reach < sp.decline_min) return no_day;
+  }
+  // Records at or before d - 2s lie outside both spans of every later day.
+  std::array<activity_day, 64> near;  // filled before read
+  std::size_t n = 0;
   for (const activity_day& a : activity)
-    if (a.day >= base && a.day <= end) per_day[static_cast<std::size_t>(a.day - base)] += a.any;
-  auto at = [&](day_number x) { return x < base || x > end ? 0 : per_day[static_cast<std::size_t>(x - base)]; };
-  std::int64_t recent = 0, earlier = 0;
-  for (day_number x = d - s + 1; x <= d; ++x) recent += at(x);
-  for (day_number x = d - 2 * s + 1; x <= d - s; ++x) earlier += at(x);
-  for (day_number D = d + 1; D <= end + 1; ++D) {
-    recent += at(D) - at(D - s);
-    earlier += at(D - s) - at(D - 2 * s);
-    const bool c = earlier >= sp.decline_min && 2 * recent < earlier;
-    if (c != now) return D;
+    if (a.day > d - 2 * s) {
+      if (n == near.size()) return d + 1;  // a crowded list: wake tomorrow and look again
+      near[n++] = a;
+    }
+  const std::span<const activity_day> within(near.data(), n);
+  candidates.clear();
+  for (const activity_day& a : within)
+    for (const day_number x : {a.day, a.day + s, a.day + 2 * s})
+      if (x > d) candidates.push_back(x);
+  std::sort(candidates.begin(), candidates.end());
+  day_number last = no_day;
+  for (const day_number x : candidates) {
+    if (x == last) continue;
+    last = x;
+    if (declining_on(within, x, sp) != now) return x;
   }
   return no_day;
 }
 
-/// The next day after d that is the birthday (29 February on 28 February in
-/// other years).
+// Civil dates from day numbers and back without boost's checked types (a wake
+// asks for each person's next birthday): the proleptic Gregorian algorithms of
+// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+inline int year_of(day_number d) {
+  const std::int64_t z = std::int64_t{d} + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  return static_cast<int>(yoe + era * 400 + (mp >= 10 ? 1 : 0));
+}
+
+inline day_number day_number_of(int year, unsigned month, unsigned day) {
+  const std::int64_t y = year - (month <= 2 ? 1 : 0);
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<day_number>(era * 146097 + doe - 719468);
+}
+
+inline bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+/// The day a birthday falls on in `year`: 29 February on 28 February in other years.
+inline day_number birthday_in(month_day b, int year) {
+  const unsigned day = b.month == 2 && b.day == 29 && !is_leap_year(year) ? 28u : b.day;
+  return day_number_of(year, b.month, day);
+}
+
+/// The next day after d that is the birthday.
 inline day_number next_birthday(month_day b, day_number d) {
-  const int year = to_date(d).year();
-  for (int y = year; y <= year + 1; ++y) {
-    const day_number x = to_day_number(b.in_year(y));
-    if (x > d) return x;
-  }
+  const int year = year_of(d);
+  for (int y = year; y <= year + 1; ++y)
+    if (const day_number x = birthday_in(b, y); x > d) return x;
   return no_day;
 }
 
@@ -223,6 +261,15 @@ inline day_number tier_change(std::span<const purchase_record> purchases, std::s
                               day_number d, std::uint8_t tier, const signal_params& sp,
                               std::vector<std::pair<day_number, std::int64_t>>& steps) {
   steps.clear();
+  // Quick answer for most persons: in the lowest tier, and all points ever
+  // earned are short of the next one.
+  if (tier == 0 && sp.tier_min.size() > 1) {
+    std::int64_t ever = 0;
+    if (sp.points_of(event_kind::purchase) != 0)
+      for (const purchase_record& r : purchases) ever += purchase_points(r, sp);
+    for (const points_day& e : earned) ever += e.points;
+    if (ever < sp.tier_min[1]) return no_day;
+  }
   auto add = [&](day_number day, std::int64_t pts) {
     if (pts == 0) return;
     if (day > d) steps.emplace_back(day, pts);
@@ -232,7 +279,7 @@ inline day_number tier_change(std::span<const purchase_record> purchases, std::s
     for (const purchase_record& r : purchases) add(r.day, purchase_points(r, sp));
   for (const points_day& e : earned) add(e.day, e.points);
   if (steps.empty()) return no_day;
-  std::sort(steps.begin(), steps.end());
+  if (steps.size() > 1) std::sort(steps.begin(), steps.end());
   std::int64_t total = points_on(purchases, earned, d, sp);
   for (std::size_t i = 0; i < steps.size();) {
     const day_number day = steps[i].first;
