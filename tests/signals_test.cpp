@@ -574,3 +574,28 @@ TEST_CASE("signals: a snapshot keeps pending signals, contacts, birthdays, point
   CHECK(pc.birthday == pa.birthday);
   CHECK(pc.reachable == pa.reachable);
 }
+
+TEST_CASE("signals: a late contact joins a streak only with no activity on or after its day",
+          "[signals][contact][late]") {
+  // The same four events in two orders: the 11:00 visit lies between the 10:00
+  // contact and the next two, so neither order may raise over_contacted.
+  const pt::ptime c1 = at("2024-01-10 10:00:00"), visit = at("2024-01-10 11:00:00");
+  const pt::ptime c2 = at("2024-01-11 00:00:00"), c3 = at("2024-01-12 00:00:00");
+  for (const bool contact_late : {false, true}) {
+    CAPTURE(contact_late);
+    engine eng(only({signal_kind::over_contacted}));
+    if (!contact_late) accept(eng, ev(c1, "n", event_kind::contact));
+    accept(eng, ev(visit, "n", event_kind::visit));
+    accept(eng, ev(c2, "n", event_kind::contact));
+    accept(eng, ev(c3, "n", event_kind::contact));
+    if (contact_late) accept(eng, ev(c1, "n", event_kind::contact));
+    CHECK(signals_of(eng, "n").empty());
+  }
+  // A late contact on a day without activity still counts.
+  engine eng(only({signal_kind::over_contacted}));
+  accept(eng, ev(at("2024-01-08 09:00:00"), "n", event_kind::visit));
+  accept(eng, ev(c2, "n", event_kind::contact));
+  accept(eng, ev(c3, "n", event_kind::contact));
+  accept(eng, ev(c1, "n", event_kind::contact));
+  CHECK(signals_of(eng, "n") == strings{"2024-01-12T00:00:00 !over_contacted event"});
+}

@@ -450,9 +450,13 @@ class signal_book {
     // Too old to fall within over_contact_days of the contacts still to come (or a
     // resend the id memory has forgotten): not part of a streak.
     if (at + std::int64_t{sp_.over_days} * us_per_day < clock_us) return;
+    // Activity after it breaks the streak. Activity is kept by day: for a contact
+    // that arrives late, activity on its own day may have come after it, and a
+    // signal about pestering must not rest on a guess, so that counts as after.
     const day_number day = day_of(at, sp_.offset_us);
+    const bool late = at < clock_us;
     for (const activity_day& a : v.activity)
-      if (a.day > day) return;  // the person was active after it: not part of a streak
+      if (a.day > day || (late && a.day == day)) return;
     // Insert in time order, keeping the latest four.
     auto& st = c.streak;
     if (c.streak_n == st.size()) {
