@@ -3,7 +3,7 @@
 // a floor measured in the same run. It only prints; it is never a test.
 //
 //   lifecycle-bench [--persons N] [--events N] [--days D] [--seed S] [--quick] [--no-history]
-//                   [--only strings,handles,floor,history,advance,people,signals]
+//                   [--only strings,handles,floor,history,advance,people,signals] [--signals LIST]
 //
 // Every event is generated into memory first (bench/event_generator.hpp); only
 // the engine calls and the loop that builds each lifecycle::event are timed.
@@ -54,6 +54,7 @@ struct options {
   // Sections to run (--only picks some, e.g. to profile one of them).
   bool strings = true, handles = true, floor = true, history = true, advance = true, people = true,
        signals = true;
+  std::string signal_list = "all";  // section 7's `signals` policy key (--signals)
 };
 
 // The core runs measure the lifecycle alone: no signals, tiers or NPS (the
@@ -70,13 +71,14 @@ policy core_policy() {
 void usage(std::FILE* to) {
   fmt::print(to,
              "usage: lifecycle-bench [--persons N] [--events N] [--days D] [--seed S] [--quick] [--no-history]\n"
-             "                       [--only strings,handles,floor,history,advance,people,signals]\n"
+             "                       [--only strings,handles,floor,history,advance,people,signals] [--signals LIST]\n"
              "  --persons N    persons in the stream (default 1000000)\n"
              "  --events N     events in the stream (default 20000000; at least --persons)\n"
              "  --days D       days the stream spans (default 365)\n"
              "  --seed S       generator seed (default 1)\n"
              "  --quick        smoke run: 100000 persons, 2000000 events (flags after it still apply)\n"
              "  --no-history   skip the history_mode::full comparison run\n"
+             "  --signals LIST the signals section 7 turns on (the policy key `signals`; default all)\n"
              "  --only LIST    run only these sections (for profiling one of them, e.g. --only handles)\n"
              "N accepts a k or M suffix (20M = 20000000).\n");
 }
@@ -114,6 +116,12 @@ std::optional<options> parse_options(int argc, char** argv) {
       o.quick = true;
       o.stream.persons = 100'000;
       o.stream.events = 2'000'000;
+    } else if (a == "--signals" && i + 1 < argc) {
+      o.signal_list = argv[++i];
+      if (!parse_signal_set(o.signal_list)) {
+        fmt::print(stderr, "lifecycle-bench: --signals: not a list of signal names: '{}'\n", o.signal_list);
+        return std::nullopt;
+      }
     } else if (a == "--no-history") {
       o.history = false;
     } else if (a == "--only") {
@@ -717,10 +725,12 @@ int main(int argc, char** argv) {
         if (p % 10 == 0) eng.set_reachable(handle[p], true);
       }
     };
-    fmt::print("7. every signal on (policy defaults: 8 signals, tiers member/silver/gold, NPS); birthdays for all,\n"
-               "   every tenth person opted in (untimed)\n");
+    policy signal_policy;
+    signal_policy.set("signals", opt.signal_list);
+    fmt::print("7. signals on ({}; policy defaults: tiers member/silver/gold, NPS); birthdays for all,\n"
+               "   every tenth person opted in (untimed)\n", signal_policy.get("signals"));
     if (opt.strings) {
-      engine eng(policy{}, speed);
+      engine eng(signal_policy, speed);
       std::vector<person_id> handle(n);
       for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
       attributes(eng, handle);
@@ -744,7 +754,7 @@ int main(int argc, char** argv) {
                  static_cast<double>(m.dedupe) / k);
     }
     if (opt.handles) {
-      engine eng(policy{}, speed);
+      engine eng(signal_policy, speed);
       std::vector<person_id> handle(n);
       for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
       attributes(eng, handle);

@@ -86,7 +86,9 @@ struct engine::impl {
       : rules(validated(p)), graph(rules), params(rule_params::from(rules)), options(o), book(rules) {
     params.moves = graph.table();  // the one place the graph is consulted; events only read the table
     params.signal_reach = book.params().activity_reach();
-    horizon = params.horizon();
+    // Signals look further ahead (a birthday, the points window): a ring that
+    // spans them files each of those wakes once instead of at the ring's edge.
+    horizon = book.active() ? std::max(params.horizon(), day_number{400}) : params.horizon();
     for (event_kind k : all_event_kinds)
       id_reach[static_cast<std::size_t>(k)] =
           std::max(params.activity_reach(k == event_kind::follow), book.params().event_reach(k));
@@ -109,7 +111,7 @@ struct engine::impl {
 
   person_view view_of(std::uint32_t p) {
     person_slot& s = persons[p];
-    return {p, static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags};
+    return {p, static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags, s.scheduled};
   }
 
   // The book's way to record a signal.
@@ -828,7 +830,7 @@ engine engine::restore(std::span<const std::byte> bytes) {
   const std::size_t n = in.get_count(4 + person_core_bytes + 4 + 4 + 4);
   m.names.reserve(n);
   m.persons.reserve(n);
-  const day_number horizon = m.params.horizon();
+  const day_number horizon = m.horizon;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string name = get_text(in);
     if (name.empty() || name.size() > name_index::max_name) in.fail("person id empty or too long");

@@ -30,6 +30,7 @@ struct person_view {
   std::span<const purchase_record> purchases;
   std::span<const activity_day> activity;
   std::uint8_t& core_flags;  // person_core::declining and ::streak live there: plain visits then skip the book
+  day_number scheduled;      // the day the engine will wake the person next (no_day: none)
 };
 
 class signal_book {
@@ -75,7 +76,8 @@ class signal_book {
           // Being active may end the decline now; the next start is found by scanning.
           if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
           want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
-        } else if (enough_to_decline(v.activity, day)) {
+        } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v.activity, day)) {
+          // (A wake filed by then recomputes the decline's next day anyway.)
           want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
         }
       }
@@ -198,7 +200,7 @@ class signal_book {
         emit(v.id, signal_record(signal_kind::birthday, at, cause::time, {s.birthday.month, s.birthday.day, moved, 0}));
       }
     }
-    if (sp_.tiers) {
+    if (sp_.tiers && (s.tier != 0 || s.points.size != 0 || !v.purchases.empty())) {
       auto earned = pool_view(s);
       for (std::size_t i = earned.size(); i-- > 0;)
         if (earned[i].day + sp_.points_window <= d) earned.erase_at(i);
@@ -217,7 +219,8 @@ class signal_book {
       take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
     take(contact_due_day(v, s));
     if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) take(next_birthday(s.birthday, d));
-    if (sp_.tiers) take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
+    if (sp_.tiers && (s.tier != 0 || may_reach_tier(v.purchases, points_span(s))))
+      take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
     return next;
   }
 
@@ -507,10 +510,21 @@ class signal_book {
     earned.push_back({day, pts});
   }
 
+  // Whether all points ever earned reach the second tier: if not, a person in
+  // the first tier stays there (most persons, most of the time).
+  bool may_reach_tier(std::span<const purchase_record> purchases, std::span<const points_day> earned) const {
+    std::int64_t ever = 0;
+    if (sp_.points_of(event_kind::purchase) != 0)
+      for (const purchase_record& r : purchases) ever += purchase_points(r, sp_);
+    for (const points_day& e : earned) ever += e.points;
+    return ever >= sp_.tier_min[1];
+  }
+
   // Re-evaluates the tier on day d; emits tier_up / tier_down; returns the next change day.
   template <class Emit>
   day_number retier(const person_view& v, signal_slot& s, std::int64_t when_us, day_number d, cause why,
                     Emit&& emit) {
+    if (s.tier == 0 && !may_reach_tier(v.purchases, points_span(s))) return no_day;
     const std::int64_t pts = points_on(v.purchases, points_span(s), d, sp_);
     const std::uint8_t now = sp_.tier_at(pts);
     if (now != s.tier) {

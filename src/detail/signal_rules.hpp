@@ -261,15 +261,6 @@ inline day_number tier_change(std::span<const purchase_record> purchases, std::s
                               day_number d, std::uint8_t tier, const signal_params& sp,
                               std::vector<std::pair<day_number, std::int64_t>>& steps) {
   steps.clear();
-  // Quick answer for most persons: in the lowest tier, and all points ever
-  // earned are short of the next one.
-  if (tier == 0 && sp.tier_min.size() > 1) {
-    std::int64_t ever = 0;
-    if (sp.points_of(event_kind::purchase) != 0)
-      for (const purchase_record& r : purchases) ever += purchase_points(r, sp);
-    for (const points_day& e : earned) ever += e.points;
-    if (ever < sp.tier_min[1]) return no_day;
-  }
   auto add = [&](day_number day, std::int64_t pts) {
     if (pts == 0) return;
     if (day > d) steps.emplace_back(day, pts);
