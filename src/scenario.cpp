@@ -515,8 +515,7 @@ class parser {
       else if (words[2] == "corrections") c.of = move_tally::corrections;
       else if (words[2] == "forbidden") c.of = move_tally::forbidden;
       else if (const auto k = parse_signal_kind(words[2])) c.of = *k;
-      else fail(fmt::format("unknown stage, role or signal {} (stages: {}; roles: {}; signals: {}; or corrections, "
-                            "forbidden)",
+      else fail(fmt::format("unknown stage or role {} (stages: {}; roles: {}; signals: {}; or corrections, forbidden)",
                             quote(words[2]), list_names(stage_names), list_names(role_names),
                             list_names(signal_names)));
       if (!parse_integer(words[3], c.value))
