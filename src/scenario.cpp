@@ -456,7 +456,8 @@ class parser {
     }
     if (value == "none") return script_birthday{person, std::nullopt};
     const auto day = parse_month_day(value);
-    if (!day) fail(fmt::format("bad birthday {} (MM-DD, a day of the year such as 03-15 or 02-29, or none)", quote(value)));
+    if (!day)
+      fail(fmt::format("bad birthday {} (MM-DD, a day of the year such as 03-15 or 02-29, or none)", quote(value)));
     return script_birthday{person, *day};
   }
 
@@ -563,8 +564,8 @@ class parser {
     }
     if (aspect == "tier") {
       const tier_list& tiers = current_->rules.tiers;
-      const bool named = std::any_of(tiers.begin(), tiers.end(), [&](const tier& t) { return t.name == value; });
       if (tiers.empty()) fail("`expect <person> tier` needs tiers, and the policy has none (tiers=none)");
+      const bool named = std::any_of(tiers.begin(), tiers.end(), [&](const tier& t) { return t.name == value; });
       // A tier the policy calls `unknown` would make `tier unknown` mean two things.
       if (value == "unknown" && named)
         fail("`tier unknown` is ambiguous: the policy names a tier 'unknown'; rename it");
