@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <span>
@@ -177,8 +178,51 @@ std::string list_names(std::span<const std::string_view> names) {
 constexpr std::string_view usage_expect =
     "expect needs one of: `expect <person> stage|roles|primary|path <value>`, "
     "`expect <person> beneficiaries|payers|referred <persons>`, `expect <person> reach|reach_customers <n>`, "
-    "`expect count <stage|role|corrections|forbidden> <n>`, `expect rejected`, `expect duplicate`, "
-    "`expect accepted`";
+    "`expect <person> signal|no-signal <signal>`, `expect <person> tier <tier>`, `expect <person> points <n>`, "
+    "`expect <person> reachable yes|no`, `expect <person> nps <0..10|none>`, "
+    "`expect count <stage|role|signal|corrections|forbidden> <n>`, `expect nps [<stage|role>] <score|none>`, "
+    "`expect rejected`, `expect duplicate`, `expect accepted`";
+
+constexpr std::string_view usage_set =
+    "`set` needs a person, a setting and a value: `set <person> birthday <MM-DD>|none` or "
+    "`set <person> reachable yes|no`";
+
+/// `yes` or `no`.
+std::optional<bool> parse_yes_no(std::string_view t) {
+  if (t == "yes") return true;
+  if (t == "no") return false;
+  return std::nullopt;
+}
+
+/// A net promoter score in tenths: an integer or one decimal, -100 .. 100.
+std::optional<std::int32_t> parse_nps_tenths(std::string_view t) {
+  bool negative = false;
+  if (!t.empty() && (t.front() == '-' || t.front() == '+')) {
+    negative = t.front() == '-';
+    t.remove_prefix(1);
+  }
+  const std::size_t dot = t.find('.');
+  std::string_view whole = t.substr(0, dot), tenth;
+  if (dot != std::string_view::npos) {
+    tenth = t.substr(dot + 1);
+    if (tenth.size() != 1) return std::nullopt;
+  }
+  if (whole.empty() || whole.size() > 3 || whole.front() == '+' || whole.front() == '-') return std::nullopt;
+  std::int32_t w = 0, d = 0;
+  if (!parse_integer(whole, w) || (!tenth.empty() && (tenth[0] < '0' || tenth[0] > '9'))) return std::nullopt;
+  if (!tenth.empty()) d = tenth[0] - '0';
+  const std::int32_t v = w * 10 + d;
+  if (v > 1000) return std::nullopt;
+  return negative ? -v : v;
+}
+
+/// Tenths as a script writes them: `25`, `-33.3`; `none` for no score.
+std::string nps_text(std::optional<std::int32_t> tenths) {
+  if (!tenths) return "none";
+  const std::int32_t v = *tenths, a = v < 0 ? -v : v;
+  if (a % 10 == 0) return std::to_string(v / 10);
+  return fmt::format("{}{}.{}", v < 0 ? "-" : "", a / 10, a % 10);
+}
 
 // ---------------------------------------------------------------------------
 // The parser: one pass over the lines, one statement a line.
@@ -246,12 +290,14 @@ class parser {
     st.text = std::string(text);
     if (head == "advance") {
       st.step = advance_line(words);
+    } else if (head == "set") {
+      st.step = set_line(words);
     } else if (head == "expect") {
       st.step = expect_line(words);
     } else if (head.front() >= '0' && head.front() <= '9') {
       st.step = event_line(words);
     } else {
-      fail(fmt::format("unknown statement {} (expected scenario, policy, advance, expect, or an event "
+      fail(fmt::format("unknown statement {} (expected scenario, policy, advance, set, expect, or an event "
                        "line starting with a time)",
                        quote(head)));
     }
@@ -273,7 +319,7 @@ class parser {
 
   void policy_line(const std::vector<std::string_view>& words) {
     if (body_started_)
-      fail("`policy` must come before the scenario's first event, advance or expectation");
+      fail("`policy` must come before the scenario's first event, advance, set or expectation");
     if (words.size() < 2) fail("`policy` needs key=value pairs, e.g. `policy lapse_days=60`");
     for (std::size_t i = 1; i < words.size(); ++i) {
       const std::string_view w = words[i];
@@ -386,9 +432,60 @@ class parser {
     return e;
   }
 
-  void require_seen(std::string_view person) const {
+  void require_seen(std::string_view person, std::string_view what = "expectation") const {
     if (!seen_.contains(std::string(person)))
-      fail(fmt::format("expectation about {}, whom no earlier event line of this scenario names", quote(person)));
+      fail(fmt::format("{} about {}, whom no earlier event line of this scenario names", what, quote(person)));
+  }
+
+  script_step set_line(const std::vector<std::string_view>& words) const {
+    if (words.size() != 4) fail(std::string(usage_set));
+    const std::string person(words[1]);
+    const std::string_view what = words[2], value = words[3];
+    if (what != "birthday" && what != "reachable")
+      fail(fmt::format("unknown setting {} (birthday or reachable)", quote(what)));
+    require_seen(person, "`set`");
+    // The engine refuses both settings when it keeps no signal state: say so at the line.
+    if (!current_->rules.tracks_signals())
+      fail(fmt::format("`set {}` needs a policy that tracks signals, tiers or NPS (this one has signals=none, "
+                       "tiers=none and nps=false)",
+                       what));
+    if (what == "reachable") {
+      const auto yes = parse_yes_no(value);
+      if (!yes) fail(fmt::format("bad reachable value {} (yes or no)", quote(value)));
+      return script_reachable{person, *yes};
+    }
+    if (value == "none") return script_birthday{person, std::nullopt};
+    const auto day = parse_month_day(value);
+    if (!day)
+      fail(fmt::format("bad birthday {} (MM-DD, a day of the year such as 03-15 or 02-29, or none)", quote(value)));
+    return script_birthday{person, *day};
+  }
+
+  std::string unknown_tier(std::string_view t) const {
+    const tier_list& tiers = current_->rules.tiers;
+    std::string names;
+    for (const tier& x : tiers) {
+      if (!names.empty()) names += ", ";
+      names += x.name;
+    }
+    return fmt::format("unknown tier {} (the policy's tiers: {})", quote(t), names);
+  }
+
+  /// `expect nps [<stage|role>] <score|none>`.
+  expect_nps nps_line(const std::vector<std::string_view>& words) const {
+    expect_nps x;
+    if (words.size() == 4) {
+      if (const auto s = parse_stage(words[2])) x.of = *s;
+      else if (const auto r = parse_role(words[2])) x.of = *r;
+      else fail(fmt::format("unknown stage or role {} (stages: {}; roles: {})", quote(words[2]),
+                            list_names(stage_names), list_names(role_names)));
+    }
+    const std::string_view value = words.back();
+    if (value == "none") return x;
+    x.value = parse_nps_tenths(value);
+    if (!x.value)
+      fail(fmt::format("bad NPS {} (a score from -100 to 100 with at most one decimal, or none)", quote(value)));
+    return x;
   }
 
   script_step expect_line(const std::vector<std::string_view>& words) const {
@@ -406,16 +503,22 @@ class parser {
     }
     auto is_aspect = [](std::string_view w) {
       return w == "stage" || w == "roles" || w == "primary" || w == "path" || w == "beneficiaries" ||
-             w == "payers" || w == "referred" || w == "reach" || w == "reach_customers";
+             w == "payers" || w == "referred" || w == "reach" || w == "reach_customers" || w == "signal" ||
+             w == "no-signal" || w == "tier" || w == "points" || w == "reachable" || w == "nps";
     };
+    // `expect nps <score>` has three words; a person's expectations have four.
+    if (words.size() == 3 && words[1] == "nps") return nps_line(words);
+    if (words.size() == 4 && words[1] == "nps" && !is_aspect(words[2])) return nps_line(words);
     if (words.size() == 4 && words[1] == "count" && !is_aspect(words[2])) {
       expect_count c;
       if (const auto s = parse_stage(words[2])) c.of = *s;
       else if (const auto r = parse_role(words[2])) c.of = *r;
       else if (words[2] == "corrections") c.of = move_tally::corrections;
       else if (words[2] == "forbidden") c.of = move_tally::forbidden;
-      else fail(fmt::format("unknown stage or role {} (stages: {}; roles: {}; or corrections, forbidden)",
-                            quote(words[2]), list_names(stage_names), list_names(role_names)));
+      else if (const auto k = parse_signal_kind(words[2])) c.of = *k;
+      else fail(fmt::format("unknown stage or role {} (stages: {}; roles: {}; signals: {}; or corrections, forbidden)",
+                            quote(words[2]), list_names(stage_names), list_names(role_names),
+                            list_names(signal_names)));
       if (!parse_integer(words[3], c.value))
         fail(fmt::format("bad count {} (a whole number)", quote(words[3])));
       return c;
@@ -453,6 +556,39 @@ class parser {
       }
       std::sort(x.value.begin(), x.value.end());
       return x;
+    }
+    if (aspect == "signal" || aspect == "no-signal") {
+      const auto k = parse_signal_kind(value);
+      if (!k) fail(fmt::format("unknown signal {} (one of {})", quote(value), list_names(signal_names)));
+      return expect_signal{person, *k, aspect == "signal"};
+    }
+    if (aspect == "tier") {
+      const tier_list& tiers = current_->rules.tiers;
+      if (tiers.empty()) fail("`expect <person> tier` needs tiers, and the policy has none (tiers=none)");
+      const bool named = std::any_of(tiers.begin(), tiers.end(), [&](const tier& t) { return t.name == value; });
+      // A tier the policy calls `unknown` would make `tier unknown` mean two things.
+      if (value == "unknown" && named)
+        fail("`tier unknown` is ambiguous: the policy names a tier 'unknown'; rename it");
+      if (value == "unknown") return expect_tier{person, std::nullopt};
+      if (!named) fail(unknown_tier(value));
+      return expect_tier{person, std::string(value)};
+    }
+    if (aspect == "points") {
+      expect_points x{person, 0};
+      if (!parse_integer(value, x.value)) fail(fmt::format("bad points {} (a whole number)", quote(value)));
+      return x;
+    }
+    if (aspect == "reachable") {
+      const auto yes = parse_yes_no(value);
+      if (!yes) fail(fmt::format("bad reachable value {} (yes or no)", quote(value)));
+      return expect_reachable{person, *yes};
+    }
+    if (aspect == "nps") {
+      if (value == "none") return expect_person_nps{person, std::nullopt};
+      int score = -1;
+      if (!parse_integer(value, score) || score < 0 || score > 10)
+        fail(fmt::format("bad NPS score {} (0 to 10, or none)", quote(value)));
+      return expect_person_nps{person, score};
     }
     if (aspect == "reach" || aspect == "reach_customers") {
       expect_reach x;
@@ -545,6 +681,78 @@ class runner {
 
   void operator()(const script_advance& a) { eng_.advance_to(a.to); }
 
+  // A setting the engine refuses (a hand-built scenario under a policy that
+  // tracks nothing) is a failed check at its line, not an exception.
+  void operator()(const script_birthday& x) {
+    try {
+      eng_.set_birthday(eng_.intern(x.person), x.value);
+    } catch (const error& e) {
+      add("the engine takes the birthday", fmt::format("refused: {}", e.what()), false, x.person);
+    }
+  }
+
+  void operator()(const script_reachable& x) {
+    try {
+      eng_.set_reachable(eng_.intern(x.person), x.value);
+    } catch (const error& e) {
+      add("the engine takes the setting", fmt::format("refused: {}", e.what()), false, x.person);
+    }
+  }
+
+  void operator()(const expect_signal& x) {
+    // The kept history holds every signal emitted so far, by events and by time.
+    std::uint64_t n = 0;
+    for (const transition& t : history_of(x.person))
+      if (t.what == change::signal && t.signal_raised == x.kind) ++n;
+    const std::string_view name = to_string(x.kind);
+    const std::string expected = x.emitted ? fmt::format("{} at least once", name) : fmt::format("no {}", name);
+    const std::string actual = n == 0   ? fmt::format("no {}", name)
+                               : n == 1 ? fmt::format("{} once", name)
+                                        : fmt::format("{} {} times", name, n);
+    add(expected, actual, (n > 0) == x.emitted, x.person);
+  }
+
+  void operator()(const expect_tier& x) {
+    const auto p = eng_.profile_of(x.person);
+    const tier_list& tiers = eng_.rules().tiers;
+    std::string actual = "unknown";
+    if (p) actual = p->tier < tiers.size() ? tiers[p->tier].name : fmt::format("tier {}", p->tier);
+    const std::string expected = x.value ? *x.value : "unknown";
+    add(expected, actual, expected == actual, x.person);
+  }
+
+  void operator()(const expect_points& x) {
+    const auto p = eng_.profile_of(x.person);
+    const std::string actual = p ? std::to_string(p->points) : "unknown";
+    add(std::to_string(x.value), actual, p && p->points == x.value, x.person);
+  }
+
+  void operator()(const expect_reachable& x) {
+    const auto p = eng_.profile_of(x.person);
+    auto text = [](bool yes) { return std::string(yes ? "yes" : "no"); };
+    add(text(x.value), p ? text(p->reachable) : "unknown", p && p->reachable == x.value, x.person);
+  }
+
+  void operator()(const expect_person_nps& x) {
+    // An unknown person gave no score: `nps none` holds, as `roles none` does.
+    const auto p = eng_.profile_of(x.person);
+    const std::optional<int> score = p ? p->nps_score : std::nullopt;
+    auto text = [](std::optional<int> v) { return v ? std::to_string(*v) : std::string("none"); };
+    add(text(x.value), text(score), score == x.value, x.person);
+  }
+
+  void operator()(const expect_nps& x) {
+    const nps_table table = eng_.nps();
+    const nps_counts* counts = &table.overall;
+    if (x.of) {
+      if (const stage* s = std::get_if<stage>(&*x.of)) counts = &table.by_stage[static_cast<std::size_t>(*s)];
+      else counts = &table.by_primary_role[static_cast<std::size_t>(std::get<role>(*x.of))];
+    }
+    std::optional<std::int32_t> tenths;
+    if (const auto score = counts->score()) tenths = static_cast<std::int32_t>(std::lround(*score * 10));
+    add(nps_text(x.value), nps_text(tenths), tenths == x.value, {});
+  }
+
   void operator()(const expect_stage& x) {
     const auto p = eng_.profile_of(x.person);
     const std::string expected = x.value ? std::string(to_string(*x.value)) : "unknown";
@@ -581,6 +789,8 @@ class runner {
       n = eng_.stage_counts()[static_cast<std::size_t>(*s)];
     } else if (const role* r = std::get_if<role>(&x.of)) {
       n = eng_.role_counts()[static_cast<std::size_t>(*r)];
+    } else if (const signal_kind* k = std::get_if<signal_kind>(&x.of)) {
+      n = eng_.signal_counts()[static_cast<std::size_t>(*k)];
     } else if (std::get<move_tally>(x.of) == move_tally::forbidden) {
       for (const auto& row : eng_.forbidden_moves())
         for (std::uint64_t c : row) n += c;

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -176,6 +177,52 @@ TEST_CASE("scenario parser: every malformed script names its file and line") {
       {"unknown move in a policy", "scenario s\npolicy forbid_moves=loyal->vip\n", 2, "unknown stage 'vip'"},
       {"a policy graph that fails validation", "scenario s\npolicy forbid_moves=potential->new\n", 2,
        "new cannot be reached from potential by normal moves"},
+      // Signals, tiers, points, reachability and NPS.
+      {"unknown signal", head + "expect a signal browse_nobuy\n", 3, "unknown signal 'browse_nobuy' (one of"},
+      {"unknown no-signal", head + "expect a no-signal churn\n", 3, "unknown signal 'churn'"},
+      {"signal without a name", head + "expect a signal\n", 3, "expect needs one of"},
+      {"unknown signal to count", head + "expect count birthdays 1\n", 3, "unknown stage or role 'birthdays'"},
+      {"the signals that may be counted", head + "expect count birthdays 1\n", 3,
+       "signals: browse_no_buy, abandoned_cart, usage_decline"},
+      {"signal of a stranger", head + "expect bob signal birthday\n", 3, "expectation about 'bob'"},
+      {"unknown tier", head + "expect a tier platinum\n", 3,
+       "unknown tier 'platinum' (the policy's tiers: member, silver, gold)"},
+      {"a default tier under custom tiers", "scenario s\npolicy tiers=basic:0,vip:100\n2024-01-01 a visit\n"
+       "expect a tier gold\n", 4, "unknown tier 'gold' (the policy's tiers: basic, vip)"},
+      {"a tier without tiers", "scenario s\npolicy tiers=none\n2024-01-01 a visit\nexpect a tier member\n", 4,
+       "the policy has none (tiers=none)"},
+      {"a tier called unknown", "scenario s\npolicy tiers=member:0,unknown:10\n2024-01-01 a visit\n"
+       "expect a tier unknown\n", 4, "`tier unknown` is ambiguous"},
+      {"bad points", head + "expect a points many\n", 3, "bad points 'many' (a whole number)"},
+      {"fractional points", head + "expect a points 1.5\n", 3, "bad points '1.5'"},
+      {"bad expected reachable", head + "expect a reachable maybe\n", 3, "bad reachable value 'maybe' (yes or no)"},
+      {"a person's NPS above 10", head + "expect a nps 11\n", 3, "bad NPS score '11' (0 to 10, or none)"},
+      {"a person's NPS below 0", head + "expect a nps -1\n", 3, "bad NPS score '-1'"},
+      {"an NPS above 100", head + "expect nps 100.1\n", 3, "bad NPS '100.1' (a score from -100 to 100"},
+      {"an NPS below -100", head + "expect nps -101\n", 3, "bad NPS '-101'"},
+      {"an NPS with two decimals", head + "expect nps 33.33\n", 3, "bad NPS '33.33'"},
+      {"an NPS that is a word", head + "expect nps high\n", 3, "bad NPS 'high'"},
+      {"an NPS of an unknown group", head + "expect nps vips 10\n", 3, "unknown stage or role 'vips'"},
+      {"set without a value", head + "set a birthday\n", 3, "`set` needs a person, a setting and a value"},
+      {"set with too much", head + "set a reachable yes please\n", 3, "`set` needs a person"},
+      {"unknown setting", head + "set a email x@y\n", 3, "unknown setting 'email' (birthday or reachable)"},
+      {"set for a stranger", head + "set bob birthday 03-15\n", 3,
+       "`set` about 'bob', whom no earlier event line of this scenario names"},
+      {"set before any event", "scenario s\nset a reachable yes\n", 2, "`set` about 'a'"},
+      {"30 February", head + "set a birthday 02-30\n", 3,
+       "bad birthday '02-30' (MM-DD, a day of the year such as 03-15 or 02-29, or none)"},
+      {"month 13", head + "set a birthday 13-01\n", 3, "bad birthday '13-01'"},
+      {"month 0", head + "set a birthday 00-10\n", 3, "bad birthday '00-10'"},
+      {"31 April", head + "set a birthday 04-31\n", 3, "bad birthday '04-31'"},
+      {"a birthday with a year", head + "set a birthday 1990-03-15\n", 3, "bad birthday '1990-03-15'"},
+      {"a birthday as a word", head + "set a birthday soon\n", 3, "bad birthday 'soon'"},
+      {"reachable maybe", head + "set a reachable maybe\n", 3, "bad reachable value 'maybe' (yes or no)"},
+      {"set under a policy that tracks nothing",
+       "scenario s\npolicy signals=none tiers=none nps=false\n2024-01-01 a visit\nset a reachable yes\n", 4,
+       "`set reachable` needs a policy that tracks signals, tiers or NPS"},
+      {"policy after a set", head + "set a reachable yes\npolicy nps=false\n", 4, "`policy` must come before"},
+      {"expect rejected after a set", head + "set a reachable yes\nexpect rejected\n", 4,
+       "`expect rejected` must come right after an event line"},
   };
   for (const bad_case& c : cases) {
     INFO(c.what << ":\n" << c.text);
@@ -316,6 +363,93 @@ TEST_CASE("scenario parser: the people and stage-graph expectations") {
   CHECK(std::get<move_tally>(std::get<expect_count>(sc.statements[7].step).of) == move_tally::corrections);
 }
 
+TEST_CASE("scenario parser: signals, tiers, points, reachability and NPS") {
+  const scenario_script s = parse_scenarios(
+      "scenario signals\n"
+      "policy tiers=basic:0,plus:100\n"
+      "2024-01-01 ali view\n"
+      "set ali birthday 02-29\n"
+      "set ali birthday 3-5\n"
+      "set ali birthday none\n"
+      "set ali reachable yes\n"
+      "set ali reachable no\n"
+      "expect ali signal browse_no_buy\n"
+      "expect ali no-signal tier_down\n"
+      "expect count contact_due 2\n"
+      "expect ali tier plus\n"
+      "expect ali tier unknown\n"
+      "expect ali points 120\n"
+      "expect ali reachable no\n"
+      "expect ali nps 0\n"
+      "expect ali nps none\n"
+      "expect nps -33.3\n"
+      "expect nps none\n"
+      "expect nps loyal 100\n"
+      "expect nps critic +7.5\n"
+      "expect nps 0.5\n",
+      "signals.scn");
+  const scenario& sc = s.scenarios.at(0);
+  REQUIRE(sc.statements.size() == 20);
+  const auto& b = std::get<script_birthday>(sc.statements[1].step);
+  CHECK(b.person == "ali");
+  CHECK(b.value == month_day{2, 29});
+  CHECK(sc.statements[1].line == 4);
+  CHECK(std::get<script_birthday>(sc.statements[2].step).value == month_day{3, 5});
+  CHECK_FALSE(std::get<script_birthday>(sc.statements[3].step).value.has_value());
+  CHECK(std::get<script_reachable>(sc.statements[4].step).value);
+  CHECK_FALSE(std::get<script_reachable>(sc.statements[5].step).value);
+  const auto& sig = std::get<expect_signal>(sc.statements[6].step);
+  CHECK(sig.person == "ali");
+  CHECK(sig.kind == signal_kind::browse_no_buy);
+  CHECK(sig.emitted);
+  CHECK(std::get<expect_signal>(sc.statements[7].step).kind == signal_kind::tier_down);
+  CHECK_FALSE(std::get<expect_signal>(sc.statements[7].step).emitted);
+  const auto& count = std::get<expect_count>(sc.statements[8].step);
+  CHECK(std::get<signal_kind>(count.of) == signal_kind::contact_due);
+  CHECK(count.value == 2);
+  CHECK(std::get<expect_tier>(sc.statements[9].step).value == "plus");
+  CHECK_FALSE(std::get<expect_tier>(sc.statements[10].step).value.has_value());
+  CHECK(std::get<expect_points>(sc.statements[11].step).value == 120);
+  CHECK_FALSE(std::get<expect_reachable>(sc.statements[12].step).value);
+  CHECK(std::get<expect_person_nps>(sc.statements[13].step).value == 0);
+  CHECK_FALSE(std::get<expect_person_nps>(sc.statements[14].step).value.has_value());
+  const auto& overall = std::get<expect_nps>(sc.statements[15].step);
+  CHECK_FALSE(overall.of.has_value());
+  CHECK(overall.value == -333);
+  CHECK_FALSE(std::get<expect_nps>(sc.statements[16].step).value.has_value());
+  const auto& loyal = std::get<expect_nps>(sc.statements[17].step);
+  REQUIRE(loyal.of.has_value());
+  CHECK(std::get<stage>(*loyal.of) == stage::loyal);
+  CHECK(loyal.value == 1000);
+  const auto& critic = std::get<expect_nps>(sc.statements[18].step);
+  CHECK(std::get<role>(*critic.of) == role::critic);
+  CHECK(critic.value == 75);
+  CHECK(std::get<expect_nps>(sc.statements[19].step).value == 5);
+}
+
+TEST_CASE("scenario parser: a person may be called nps or count") {
+  const scenario_script s = parse_scenarios(
+      "scenario names\n"
+      "2024-01-01 nps feedback score=9\n"
+      "2024-01-01 count visit\n"
+      "expect nps nps 9\n"                 // the person nps's score
+      "expect nps stage potential\n"
+      "expect count no-signal birthday\n"  // about the person count
+      "expect count tier member\n"
+      "expect nps 100\n"                   // everyone's
+      "expect nps potential 100\n",
+      "names.scn");
+  const scenario& sc = s.scenarios.at(0);
+  REQUIRE(sc.statements.size() == 8);
+  CHECK(std::get<expect_person_nps>(sc.statements[2].step).person == "nps");
+  CHECK(std::get<expect_stage>(sc.statements[3].step).person == "nps");
+  CHECK(std::get<expect_signal>(sc.statements[4].step).person == "count");
+  CHECK(std::get<expect_tier>(sc.statements[5].step).person == "count");
+  CHECK_FALSE(std::get<expect_nps>(sc.statements[6].step).of.has_value());
+  CHECK(std::get<expect_nps>(sc.statements[7].step).of.has_value());
+  CHECK(run(s).passed());
+}
+
 TEST_CASE("scenario runner: people expectations report the names they found") {
   const scenario_result r = run_one(
       "scenario a parent pays for two children\n"
@@ -343,6 +477,175 @@ TEST_CASE("scenario runner: people expectations report the names they found") {
   CHECK(r.checks[4].actual == "1");
   CHECK(r.checks[5].passed);
   CHECK(r.checks[6].passed);
+}
+
+TEST_CASE("scenario runner: signal expectations read the person's signals so far") {
+  const scenario_result r = run_one(
+      "scenario browsing\n"
+      "2024-03-01T10:00 ali view\n"
+      "2024-03-01T10:00 bob view\n"
+      "expect ali no-signal browse_no_buy\n"  // 4: the 24 hours are not over
+      "advance 2024-03-02T10:00:01\n"
+      "expect ali signal browse_no_buy\n"     // 6
+      "expect ali no-signal browse_no_buy\n"  // 7: fails, once
+      "expect ali signal abandoned_cart\n"    // 8: fails, none
+      "expect count browse_no_buy 2\n"        // 9: ali's and bob's
+      "expect count abandoned_cart 1\n"       // 10: fails
+      "2024-03-09T10:00 ali view\n"
+      "advance 2024-03-10T10:00:01\n"
+      "expect ali no-signal browse_no_buy\n"  // 13: fails, twice
+      "expect bob signal browse_no_buy\n");   // 14
+  REQUIRE(r.checks.size() == 8);
+  CHECK(r.checks[0].passed);
+  CHECK(r.checks[0].expected == "no browse_no_buy");
+  CHECK(r.checks[0].actual == "no browse_no_buy");
+  CHECK(r.checks[1].passed);
+  CHECK(r.checks[1].expected == "browse_no_buy at least once");
+  CHECK(r.checks[1].actual == "browse_no_buy once");
+  const check_result& once = r.checks[2];
+  CHECK_FALSE(once.passed);
+  CHECK(once.line == 7);
+  CHECK(once.person == "ali");
+  // The failure's history shows the signal with its time and reason.
+  const auto signal_at = std::find_if(once.history.begin(), once.history.end(),
+                                      [](const transition& t) { return t.what == change::signal; });
+  REQUIRE(signal_at != once.history.end());
+  CHECK(signal_at->signal_raised == signal_kind::browse_no_buy);
+  CHECK(signal_at->when == boost::posix_time::ptime(boost::gregorian::date(2024, 3, 2), boost::posix_time::hours(10)));
+  CHECK(signal_at->cause == cause::time);
+  CHECK_THAT(format_check(once), Catch::Contains("signal browse_no_buy (time): browse_no_buy: 1 view and no purchase"));
+  CHECK_FALSE(r.checks[3].passed);
+  CHECK(r.checks[3].actual == "no abandoned_cart");
+  CHECK(r.checks[4].passed);
+  CHECK_FALSE(r.checks[5].passed);
+  CHECK(r.checks[5].actual == "0");
+  CHECK_FALSE(r.checks[6].passed);
+  CHECK(r.checks[6].actual == "browse_no_buy 2 times");
+  CHECK(r.checks[7].passed);
+}
+
+TEST_CASE("scenario runner: tier, points, reachability and a setting at the clock") {
+  const scenario_result r = run_one(
+      "scenario silver\n"
+      "2024-01-01 ali purchase amount=600 id=a1 target=kid\n"
+      "2024-01-01 ali follow\n"
+      "expect ali tier silver\n"
+      "expect ali tier gold\n"            // fails
+      "expect ali points 600\n"
+      "expect ali points 601\n"           // fails
+      "expect ali reachable yes\n"
+      "set ali reachable no\n"
+      "expect ali reachable no\n"
+      "expect kid tier unknown\n"         // named only as a target
+      "expect kid tier member\n"          // fails: unknown
+      "expect kid points 0\n"             // fails: unknown
+      "expect kid reachable no\n"         // fails: unknown
+      "expect kid no-signal birthday\n"
+      "expect kid nps none\n"
+      "set kid birthday 03-01\n"          // kid is interned: the engine takes it
+      "2024-02-01 kid visit\n"
+      "advance 2024-03-01\n"
+      "expect kid signal birthday\n");
+  REQUIRE(r.checks.size() == 13);
+  CHECK(r.checks[0].passed);
+  CHECK_FALSE(r.checks[1].passed);
+  CHECK(r.checks[1].expected == "gold");
+  CHECK(r.checks[1].actual == "silver");
+  CHECK(r.checks[2].passed);
+  CHECK_FALSE(r.checks[3].passed);
+  CHECK(r.checks[3].actual == "600");
+  CHECK(r.checks[4].passed);
+  CHECK(r.checks[4].actual == "yes");
+  CHECK(r.checks[5].passed);
+  CHECK(r.checks[5].actual == "no");
+  CHECK(r.checks[6].passed);
+  for (int i : {7, 8, 9}) {
+    CHECK_FALSE(r.checks[i].passed);
+    CHECK(r.checks[i].actual == "unknown");
+  }
+  CHECK(r.checks[10].passed);
+  CHECK(r.checks[11].passed);
+  CHECK(r.checks[12].passed);
+}
+
+TEST_CASE("scenario runner: NPS expectations compare to one decimal") {
+  const scenario_result r = run_one(
+      "scenario scores\n"
+      "2024-01-01 ali feedback score=10\n"
+      "2024-01-01 bob feedback score=10\n"
+      "2024-01-01 cyn feedback score=0\n"
+      "expect nps 33.3\n"                  // 100 / 3
+      "expect nps 33\n"                    // fails
+      "expect ali nps 10\n"
+      "expect cyn nps 1\n"                 // fails
+      "expect nps potential 33.3\n"
+      "expect nps loyal none\n"
+      "expect nps new 0\n"                 // fails: none
+      "2024-01-01 dan feedback score=8\n"
+      "expect nps 25\n"                    // (2 - 1) / 4
+      "2024-01-01 eve feedback score=9\n"
+      "2024-01-01 fay feedback score=9\n"
+      "expect nps 50\n"                    // (4 - 1) / 6
+      "2024-01-01 gus feedback score=2\n"
+      "2024-01-01 hal feedback score=3\n"
+      "2024-01-01 ivy feedback score=1\n"
+      "2024-01-01 jon feedback score=4\n"
+      "2024-01-01 kim feedback score=5\n"
+      "expect nps -9.1\n");                // fails: (4 - 6) / 11 = -18.18
+  REQUIRE(r.checks.size() == 10);
+  CHECK(r.checks[0].passed);
+  CHECK_FALSE(r.checks[1].passed);
+  CHECK(r.checks[1].expected == "33");
+  CHECK(r.checks[1].actual == "33.3");
+  CHECK(r.checks[1].person.empty());
+  CHECK(r.checks[2].passed);
+  CHECK_FALSE(r.checks[3].passed);
+  CHECK(r.checks[3].actual == "0");
+  CHECK(r.checks[4].passed);
+  CHECK(r.checks[5].passed);
+  CHECK_FALSE(r.checks[6].passed);
+  CHECK(r.checks[6].actual == "none");
+  CHECK(r.checks[7].passed);
+  CHECK(r.checks[8].passed);
+  CHECK_FALSE(r.checks[9].passed);  // (4 promoters - 6 detractors) / 11 = -18.2
+  CHECK(r.checks[9].actual == "-18.2");
+
+  const scenario_result up = run_one(
+      "scenario rounding away from zero\n"
+      "2024-01-01 a feedback score=0\n"
+      "2024-01-01 b feedback score=5\n"
+      "2024-01-01 c feedback score=7\n"
+      "expect nps -66.7\n"                 // -66.67
+      "expect nps -66.6\n");
+  REQUIRE(up.checks.size() == 2);
+  CHECK(up.checks[0].passed);
+  CHECK_FALSE(up.checks[1].passed);
+  CHECK(up.checks[1].actual == "-66.7");
+}
+
+TEST_CASE("scenario runner: a setting the engine refuses is a failed check, not an exception") {
+  scenario s;
+  s.title = "hand-built";
+  s.rules.signals = signal_set::none();
+  s.rules.tiers.clear();
+  s.rules.nps = false;
+  script_event visit;
+  visit.time = boost::posix_time::ptime(boost::gregorian::date(2024, 1, 1));
+  visit.person = "a";
+  visit.kind = event_kind::visit;
+  s.statements.push_back({1, "2024-01-01 a visit", visit});
+  s.statements.push_back({2, "set a reachable yes", script_reachable{"a", true}});
+  s.statements.push_back({3, "set a birthday 03-01", script_birthday{"a", month_day{3, 1}}});
+  s.statements.push_back({4, "expect a tier silver", expect_tier{"a", "silver"}});
+  const scenario_result r = run(s);
+  REQUIRE(r.checks.size() == 3);
+  CHECK_FALSE(r.checks[0].passed);
+  CHECK(r.checks[0].line == 2);
+  CHECK_THAT(r.checks[0].actual, Catch::StartsWith("refused: ") && Catch::Contains("tracks no signals"));
+  CHECK_FALSE(r.checks[1].passed);
+  CHECK_THAT(r.checks[1].actual, Catch::Contains("set_birthday"));
+  CHECK_FALSE(r.checks[2].passed);  // no tiers: the engine's tier 0 has no name
+  CHECK(r.checks[2].actual == "tier 0");
 }
 
 TEST_CASE("scenario runner: a passing story") {

@@ -24,8 +24,10 @@
 #include "lifecycle/event.hpp"
 #include "lifecycle/event_kind.hpp"
 #include "lifecycle/money.hpp"
+#include "lifecycle/month_day.hpp"
 #include "lifecycle/policy.hpp"
 #include "lifecycle/role.hpp"
+#include "lifecycle/signal.hpp"
 #include "lifecycle/stage.hpp"
 #include "lifecycle/transition.hpp"
 
@@ -56,6 +58,19 @@ struct script_event {
 /// `advance <time>`: moves the engine's clock; time-driven changes happen.
 struct script_advance {
   boost::posix_time::ptime to;  ///< UTC
+};
+
+/// `set <person> birthday <MM-DD>|none`: engine::set_birthday at the clock.
+struct script_birthday {
+  std::string person;
+  std::optional<month_day> value;  ///< nullopt: `none` (clears it)
+};
+
+/// `set <person> reachable yes|no`: engine::set_reachable at the clock (an
+/// opt-in or an opt-out).
+struct script_reachable {
+  std::string person;
+  bool value = true;
 };
 
 /// `expect <person> stage <stage>`. `unknown` (no value) holds while no
@@ -91,10 +106,55 @@ struct expect_path {
 enum class move_tally : std::uint8_t { corrections, forbidden };
 
 /// `expect count <stage|role> <n>`: persons in that stage, or holding that role;
-/// `expect count corrections <n>` / `expect count forbidden <n>`: stage moves so far.
+/// `expect count corrections <n>` / `expect count forbidden <n>`: stage moves so far;
+/// `expect count <signal> <n>`: signals of that kind emitted so far, all persons
+/// together (`engine::signal_counts`).
 struct expect_count {
-  std::variant<stage, role, move_tally> of;
+  std::variant<stage, role, move_tally, signal_kind> of;
   std::uint64_t value = 0;
+};
+
+/// `expect <person> signal <name>`: the person has had that signal at least
+/// once so far (from events, and from time up to the clock);
+/// `expect <person> no-signal <name>`: never so far.
+struct expect_signal {
+  std::string person;
+  signal_kind kind = signal_kind::browse_no_buy;
+  bool emitted = true;  ///< false: `no-signal`
+};
+
+/// `expect <person> tier <name>`: the person's current tier, a name from the
+/// policy's `tiers`. `unknown` holds while no accepted event has reached the person.
+struct expect_tier {
+  std::string person;
+  std::optional<std::string> value;  ///< nullopt: `unknown`
+};
+
+/// `expect <person> points <n>`: the points in the last points_window_days.
+struct expect_points {
+  std::string person;
+  std::int64_t value = 0;
+};
+
+/// `expect <person> reachable yes|no`: whether the person confirmed the
+/// relationship (a follow, or an opt-in) and has not opted out since.
+struct expect_reachable {
+  std::string person;
+  bool value = true;
+};
+
+/// `expect <person> nps <score>|none`: the person's latest feedback score, 0..10.
+struct expect_person_nps {
+  std::string person;
+  std::optional<int> value;  ///< nullopt: `none`
+};
+
+/// `expect nps <score>|none`: the net promoter score of everyone's latest
+/// answer, rounded to one decimal; `expect nps <stage|role> <score>|none`: that
+/// of the persons in the stage, or with that primary role (`engine::nps`).
+struct expect_nps {
+  std::optional<std::variant<stage, role>> of;  ///< nullopt: overall
+  std::optional<std::int32_t> value;            ///< in tenths (-1000 .. 1000); nullopt: `none`, no answers
 };
 
 /// Whose names `expect <person> beneficiaries|payers|referred ...` lists.
@@ -130,7 +190,9 @@ struct expect_outcome {
 /// One statement of a scenario, other than `scenario` and `policy` lines.
 using script_step = std::variant<script_event, script_advance, expect_stage, expect_roles,
                                  expect_primary, expect_path, expect_count, expect_outcome,
-                                 expect_people, expect_reach>;
+                                 expect_people, expect_reach, script_birthday, script_reachable,
+                                 expect_signal, expect_tier, expect_points, expect_reachable,
+                                 expect_person_nps, expect_nps>;
 
 /// A statement with where it was written.
 struct script_statement {
@@ -171,12 +233,14 @@ inline constexpr std::size_t max_script_bytes = std::size_t{64} << 20;
 /// malformed script: text that is not valid UTF-8, a control character such as
 /// NUL, a line over `max_script_line` bytes, an unknown statement, a statement
 /// before the first `scenario` line, a bad time, an unknown kind, field, stage,
-/// role or policy key, a bad policy value, a `policy` line after the scenario's
-/// first other statement, an expectation about a person no earlier event line of
-/// the scenario names, `expect rejected` not right after an event line, or a
-/// file with no scenario at all. What the engine would refuse (a negative
-/// amount, a far-future event in host clock mode) is not malformed: it is what
-/// `expect rejected` checks. Linear in the size of \p text.
+/// role, signal or policy key, a tier the policy does not define, a bad policy
+/// value, birthday (`02-30`), `reachable` value or NPS score, a `set` line under
+/// a policy that tracks no signals, tiers or NPS, a `policy` line after the
+/// scenario's first other statement, an expectation or `set` about a person no
+/// earlier event line of the scenario names, `expect rejected` not right after
+/// an event line, or a file with no scenario at all. What the engine would
+/// refuse (a negative amount, a far-future event in host clock mode) is not
+/// malformed: it is what `expect rejected` checks. Linear in the size of \p text.
 scenario_script parse_scenarios(std::string_view text, std::string_view file_name = "<script>");
 
 /// Reads and parses the file at \p path; names it in messages as given.
@@ -231,7 +295,8 @@ struct script_result {
 
 /// Runs \p s on a fresh engine built from `s.rules` (history kept in full) and
 /// returns one result per expectation, plus one failed result per rejected
-/// event line that no outcome expectation follows. Never throws for anything a
+/// event line that no outcome expectation follows, and one per `set` the engine
+/// refuses (only a hand-built scenario can hold one). Never throws for anything a
 /// parsed script holds; throws `lifecycle::error` (errc::invalid_policy) when
 /// a hand-built scenario's `rules` do not validate.
 scenario_result run(const scenario& s);
