@@ -599,3 +599,23 @@ TEST_CASE("signals: a late contact joins a streak only with no activity on or af
   accept(eng, ev(c1, "n", event_kind::contact));
   CHECK(signals_of(eng, "n") == strings{"2024-01-12T00:00:00 !over_contacted event"});
 }
+
+TEST_CASE("signals: points count without tiers too", "[signals][tiers][policy]") {
+  for (const char* tiers : {"none", "member:0"}) {
+    CAPTURE(tiers);
+    policy p;
+    p.set("tiers", tiers);
+    engine eng(p);
+    const pt::ptime t = at("2024-03-02 11:00:00");
+    accept(eng, buy(t, "d", "d1", 12000));                        // 120 points
+    accept(eng, ev(t + pt::hours(96), "d", event_kind::review));  // + 20
+    accept(eng, referral(t + pt::hours(97), "d", "f"));
+    accept(eng, buy(t + pt::hours(98), "f", "f1", 100));          // f converts: + 100 for d
+    CHECK(profile_of(eng, "d").points == 240);
+    CHECK(profile_of(eng, "d").tier == 0);
+    eng.advance_to(days_after(t, 400));
+    CHECK(profile_of(eng, "d").points == 0);
+    CHECK(eng.signal_counts()[static_cast<std::size_t>(signal_kind::tier_up)] == 0);
+    CHECK(eng.signal_counts()[static_cast<std::size_t>(signal_kind::tier_down)] == 0);
+  }
+}

@@ -117,17 +117,18 @@ class signal_book {
       default:
         break;
     }
-    if (sp_.tiers && k != event_kind::purchase && k != event_kind::refund && k != event_kind::referral &&
+    // Points count with or without tiers (profile::points); purchases earn through their record.
+    if (k != event_kind::purchase && k != event_kind::refund && k != event_kind::referral &&
         sp_.points_of(k) != 0 && day + sp_.points_window > clock_day) {
       earn(s, day, sp_.points_of(k));
-      want(retier(v, s, clock_us, clock_day, cause::event, emit));
+      if (sp_.tiers) want(retier(v, s, clock_us, clock_day, cause::event, emit));
     }
     return wake;
   }
 
   /// A referral of `to` by `from`: the first to arrive earns the points when `to` converts.
   void on_referral(std::uint32_t from, std::uint32_t to, bool to_converted) {
-    if (!sp_.tiers || sp_.points_of(event_kind::referral) == 0 || to_converted) return;
+    if (sp_.points_of(event_kind::referral) == 0 || to_converted) return;
     referrals_.emplace(to, from);
   }
 
@@ -143,7 +144,7 @@ class signal_book {
     signal_slot& s = slots_[from];
     earn(s, clock_day, sp_.points_of(event_kind::referral));
     const person_view v = view_of(from);
-    const day_number wake = retier(v, s, clock_us, clock_day, cause::event, emit);
+    const day_number wake = sp_.tiers ? retier(v, s, clock_us, clock_day, cause::event, emit) : no_day;
     return {from, wake == no_day ? no_day : std::max(wake, clock_day + 1)};
   }
 
@@ -200,12 +201,12 @@ class signal_book {
         emit(v.id, signal_record(signal_kind::birthday, at, cause::time, {s.birthday.month, s.birthday.day, moved, 0}));
       }
     }
-    if (sp_.tiers && (s.tier != 0 || s.points.size != 0 || !v.purchases.empty())) {
+    if (s.points.size != 0) {
       auto earned = pool_view(s);
       for (std::size_t i = earned.size(); i-- > 0;)
         if (earned[i].day + sp_.points_window <= d) earned.erase_at(i);
-      retier(v, s, at, d, cause::time, emit);
     }
+    if (sp_.tiers && (s.tier != 0 || s.points.size != 0 || !v.purchases.empty())) retier(v, s, at, d, cause::time, emit);
   }
 
   /// The next day after `d` on which time alone may raise a signal or move the tier.

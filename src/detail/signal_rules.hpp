@@ -71,7 +71,7 @@ struct signal_params {
   /// the engine remembers its id that long: a resend after that changes nothing.
   day_number event_reach(event_kind k) const noexcept {
     day_number r = 0;
-    if (tiers && points_of(k) != 0 && k != event_kind::purchase && k != event_kind::refund &&
+    if (points_of(k) != 0 && k != event_kind::purchase && k != event_kind::refund &&
         k != event_kind::referral)
       r = points_window;
     if (k == event_kind::contact && has(signal_kind::over_contacted)) r = std::max(r, over_days + 1);
