@@ -421,8 +421,7 @@ LC_API lc_status lc_counts_get(const lc_engine* engine, lc_counts* out) LC_NOEXC
 /* Signals, points, tiers and NPS                                            */
 
 /** A person's points, tier, reachability, birthday and NPS answer, as of the
- * clock (docs/signals.md). `lc_profile` stays as it was: its layout is part of
- * the ABI. */
+ * clock. `lc_profile` stays as it was: its layout is part of the ABI. */
 typedef struct lc_signal_profile {
   int64_t points;        /**< points in the last `points_window_days` */
   int32_t tier;          /**< index into the policy's `tiers` (0 without tiers) */

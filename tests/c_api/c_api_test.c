@@ -1091,23 +1091,36 @@ static lc_engine* story_engine(void) {
   CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
   e = simple("bo", "2024-05-09T09:15", "join");
   CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "mina", 8, 1), LC_OK); /* the signal state travels too */
   return engine;
 }
 
-/* The two engines agree on counts, clock and every profile of the story. */
+/* The two engines agree on counts, signal counts, clock and every profile of the story. */
 static int same_engines(const lc_engine* a, const lc_engine* b) {
   static const char* persons[4] = {"mina", "ada", "bo", "cy"};
   lc_counts ca, cb;
+  lc_signal_counts sa_, sb_;
   int64_t ta, tb;
   size_t i;
   if (lc_counts_get(a, &ca) != LC_OK || lc_counts_get(b, &cb) != LC_OK) return 0;
   if (memcmp(&ca, &cb, sizeof ca) != 0) return 0;
+  if (lc_signal_counts_get(a, &sa_) != LC_OK || lc_signal_counts_get(b, &sb_) != LC_OK) return 0;
+  if (memcmp(&sa_, &sb_, sizeof sa_) != 0) return 0;
   if (lc_clock(a, &ta) != LC_OK || lc_clock(b, &tb) != LC_OK || ta != tb) return 0;
   for (i = 0; i < 4; ++i) {
     lc_profile pa, pb;
+    lc_signal_profile qa, qb;
     const lc_status sa = lc_profile_get(a, persons[i], &pa), sb = lc_profile_get(b, persons[i], &pb);
     if (sa != sb) return 0;
     if (sa == LC_OK && memcmp(&pa, &pb, sizeof pa) != 0) return 0;
+    if (sa != LC_OK) continue;
+    if (lc_signal_profile_get(a, persons[i], &qa) != LC_OK || lc_signal_profile_get(b, persons[i], &qb) != LC_OK)
+      return 0;
+    /* Field by field: tier_name points into each engine's own policy. */
+    if (qa.points != qb.points || qa.tier != qb.tier || strcmp(qa.tier_name, qb.tier_name) != 0 ||
+        qa.reachable != qb.reachable || qa.birthday_month != qb.birthday_month ||
+        qa.birthday_day != qb.birthday_day || qa.nps_score != qb.nps_score)
+      return 0;
   }
   return 1;
 }
@@ -1149,6 +1162,13 @@ static void test_snapshot_buffer(void) {
   CHECK_STATUS(lc_engine_restore(bytes, size, &copy), LC_OK);
   CHECK(copy != NULL);
   CHECK(same_engines(engine, copy));
+  {
+    lc_signal_profile p;
+    CHECK_STATUS(lc_signal_profile_get(copy, "mina", &p), LC_OK);
+    CHECK(p.birthday_month == 8 && p.birthday_day == 1);
+    CHECK_STATUS(lc_signal_profile_get(copy, "ada", &p), LC_OK);
+    CHECK(p.reachable == 1); /* ada follows */
+  }
   /* Restoring and going on gives what going on without a stop gives. */
   continue_story(engine);
   continue_story(copy);
