@@ -314,7 +314,7 @@ typedef struct lc_ingest_result {
   lc_ingest_status status;  /**< accepted, duplicate or rejected */
   lc_reject_reason reason;  /**< LC_REJECT_NONE unless rejected */
   const char* reason_text;  /**< `lc_reject_reason_text(reason)`: static */
-  size_t transitions;       /**< how many transitions the call caused: read them with `lc_transition_at` */
+  size_t transitions;       /**< how many transitions (signals included) the call caused: read them with `lc_transition_at` */
 } lc_ingest_result;
 
 /** Ingests one event. LC_OK whenever the event reached the model, whether it
@@ -327,8 +327,8 @@ typedef struct lc_ingest_result {
 LC_API lc_status lc_ingest(lc_engine* engine, const lc_event* event, lc_ingest_result* result) LC_NOEXCEPT;
 
 /** Moves the clock forward to \p time_us (earlier times are ignored) and makes
- * the time-driven changes that are due. The changes replace the engine's list
- * of transitions; their number goes to \p transitions (may be NULL). */
+ * the time-driven changes and signals that are due. They replace the engine's
+ * list of transitions; their number goes to \p transitions (may be NULL). */
 LC_API lc_status lc_advance(lc_engine* engine, int64_t time_us, size_t* transitions) LC_NOEXCEPT;
 
 /** The engine's clock, or LC_NO_TIME before the first event (replay clock) or
