@@ -83,6 +83,18 @@ double median(std::vector<float>& v) {
 
 std::string days_text(double d) { return fmt::format("{:.1f}", d); }
 
+// An NPS score with one decimal, or "-" without answers.
+std::string nps_text(const nps_counts& c) {
+  const auto s = c.score();
+  return s ? fmt::format("{:.1f}", *s) : std::string("-");
+}
+
+std::uint64_t sum(std::span<const std::uint64_t> v) {
+  std::uint64_t n = 0;
+  for (std::uint64_t x : v) n += x;
+  return n;
+}
+
 /// A text table: the first column left-aligned, the others right-aligned
 /// (the last one left-aligned too when it holds text).
 class table {
@@ -223,6 +235,8 @@ struct report_collector::impl {
   std::uint64_t recorded = 0;  // persons with a record (at least one stage change)
   std::array<std::vector<float>, stage_count> stays;
   std::array<transition_matrix, 3> by_cause{};
+  bool keep_signals = false;
+  std::vector<transition> signals;  // with keep_signals, in emission order
 
   static void step(person_record& rec, stage s) {
     const std::uint8_t at = rec.steps;
@@ -238,6 +252,11 @@ struct report_collector::impl {
   }
 
   void on(const transition& t) {
+    // Signals change no stage: kept aside when asked for, never in the matrix, stays or paths.
+    if (t.what == change::signal) {
+      if (keep_signals) signals.push_back(t);
+      return;
+    }
     if (t.what != change::stage || !t.person.valid()) return;
     ++by_cause[static_cast<std::size_t>(t.cause)][static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.to)];
     if (t.person.value >= persons.size()) persons.resize(t.person.value + 1);
@@ -273,8 +292,9 @@ struct report_collector::impl {
   }
 };
 
-report_collector::report_collector(engine& eng) : eng_(&eng), impl_(std::make_unique<impl>()) {
+report_collector::report_collector(engine& eng, bool keep_signals) : eng_(&eng), impl_(std::make_unique<impl>()) {
   impl_->eng = &eng;
+  impl_->keep_signals = keep_signals;
   impl* m = impl_.get();
   sub_ = eng.subscribe([m](const transition& t) { m->on(t); });
 }
@@ -297,6 +317,8 @@ std::span<const float> report_collector::finished_stays(stage s) const noexcept 
 }
 
 const std::array<transition_matrix, 3>& report_collector::matrix_by_cause() const noexcept { return impl_->by_cause; }
+
+std::span<const transition> report_collector::signals() const noexcept { return impl_->signals; }
 
 namespace {
 
@@ -499,6 +521,12 @@ replay_report build_report(const engine& eng, const report_collector& collector,
   ps.build_seconds = people.build_seconds();
   ps.bytes = people.bytes();
   for (const advocate& a : people.top_advocates(10)) r.advocates.push_back({std::string(eng.name(a.who)), a});
+
+  r.signals = eng.signal_counts();
+  r.tiers = eng.tier_counts();
+  // The engine counts tiers only when there are two or more; one tier holds everybody.
+  if (r.tiers.empty() && r.rules.tiers.size() == 1) r.tiers = {r.persons};
+  r.nps = eng.nps();
   return r;
 }
 
@@ -721,6 +749,60 @@ std::string render_text(const replay_report& r) {
     line("  (reach: everyone their referrals reached, referrals of referrals included)");
   }
 
+  line("\nSignals (moments to act; --signals writes each one)");
+  if (r.rules.signals.empty()) {
+    line("  none: the policy emits no signals (signals = none)");
+  } else {
+    const std::uint64_t total = sum(r.signals);
+    table t({"signal", "emitted", "share"});
+    for (signal_kind k : all_signals) {
+      const auto n = r.signals[static_cast<std::size_t>(k)];
+      if (r.rules.signals.contains(k))
+        t.add({std::string(to_string(k)), grouped(n), percent(n, total)});
+      else
+        t.add({std::string(to_string(k)), "off", ""});
+    }
+    t.add({"total", grouped(total), total ? "100%" : "-"});
+    out += t.render();
+    if (r.rules.signals != signal_set::all()) line("  (off: not in the policy's signals)");
+  }
+
+  line(fmt::format("\nTiers (as of {}; points of the last {} days: {})", as_of, r.rules.points_window_days,
+                   to_string(r.rules.points)));
+  if (r.rules.tiers.empty()) {
+    line("  none: the policy defines no tiers (tiers = none)");
+  } else if (r.tiers.size() != r.rules.tiers.size()) {
+    line("  not tracked");  // cannot happen with an engine of the same policy
+  } else {
+    table t({"tier", "min points", "persons", "share"});
+    for (std::size_t i = 0; i < r.rules.tiers.size(); ++i)
+      t.add({r.rules.tiers[i].name, grouped(static_cast<std::uint64_t>(r.rules.tiers[i].min_points)),
+             grouped(r.tiers[i]), percent(r.tiers[i], r.persons)});
+    out += t.render();
+  }
+
+  line(fmt::format("\nNPS (as of {}; each person's latest feedback score: promoters 9-10, passives 7-8, "
+                   "detractors 0-6)",
+                   as_of));
+  if (!r.rules.nps) {
+    line("  not tracked: the policy sets nps = false");
+  } else if (r.nps.overall.responses() == 0) {
+    line("  no feedback scores");
+  } else {
+    table t({"group", "responses", "promoters", "passives", "detractors", "NPS"});
+    auto row = [&](std::string name, const nps_counts& c) {
+      t.add({std::move(name), grouped(c.responses()), grouped(c.promoters), grouped(c.passives), grouped(c.detractors),
+             nps_text(c)});
+    };
+    row("overall", r.nps.overall);
+    for (stage s : all_stages) row(fmt::format("stage {}", to_string(s)), r.nps.by_stage[static_cast<std::size_t>(s)]);
+    for (role ro : all_roles)
+      row(fmt::format("role {}", to_string(ro)), r.nps.by_primary_role[static_cast<std::size_t>(ro)]);
+    row("role (none)", r.nps.by_primary_role[role_count]);
+    out += t.render();
+    line("  (NPS: % promoters - % detractors; - : no answers. Stage and primary role as of the report day)");
+  }
+
   line("\nTime");
   const double rate = r.rows.seconds > 0 ? static_cast<double>(r.rows.rows) / r.rows.seconds : 0.0;
   const std::string speed = rate >= 1e6 ? fmt::format("{:.2f} million rows/s", rate / 1e6)
@@ -884,6 +966,40 @@ std::string render_json(const replay_report& r) {
                        e.figures.referred_customers, e.figures.reach.persons, e.figures.reach.customers);
     field("advocates", a + "]");
   }
+  {
+    std::string counts = "{", enabled = "[";
+    for (signal_kind k : all_signals) {
+      counts += fmt::format("{}{}: {}", counts.size() > 1 ? ", " : "", json_string(to_string(k)),
+                            r.signals[static_cast<std::size_t>(k)]);
+      if (r.rules.signals.contains(k)) enabled += (enabled.size() > 1 ? ", " : "") + json_string(to_string(k));
+    }
+    field("signals", fmt::format("{{\"total\": {}, \"by_kind\": {}}}, \"enabled\": {}]}}", sum(r.signals), counts, enabled));
+  }
+  {
+    std::string t = "[";
+    if (r.tiers.size() == r.rules.tiers.size())
+      for (std::size_t i = 0; i < r.tiers.size(); ++i)
+        t += fmt::format("{}{{\"tier\": {}, \"min_points\": {}, \"persons\": {}, \"share\": {}}}", i ? ", " : "",
+                         json_string(r.rules.tiers[i].name), r.rules.tiers[i].min_points, r.tiers[i],
+                         json_number(share(r.tiers[i], r.persons)));
+    field("tiers", fmt::format("{{\"points_window_days\": {}, \"tiers\": {}]}}", r.rules.points_window_days, t));
+  }
+  {
+    auto counts = [](const nps_counts& c) {
+      const auto score = c.score();
+      return fmt::format("{{\"responses\": {}, \"promoters\": {}, \"passives\": {}, \"detractors\": {}, \"score\": {}}}",
+                         c.responses(), c.promoters, c.passives, c.detractors, score ? json_number(*score) : "null");
+    };
+    std::string s = fmt::format("{{\"tracked\": {}, \"overall\": {}, \"by_stage\": {{", r.rules.nps ? "true" : "false",
+                                counts(r.nps.overall));
+    for (stage st : all_stages)
+      s += fmt::format("{}{}: {}", st == stage::potential ? "" : ", ", json_string(to_string(st)),
+                       counts(r.nps.by_stage[static_cast<std::size_t>(st)]));
+    s += "}, \"by_primary_role\": {";
+    for (role ro : all_roles)
+      s += fmt::format("{}: {}, ", json_string(to_string(ro)), counts(r.nps.by_primary_role[static_cast<std::size_t>(ro)]));
+    field("nps", s + fmt::format("\"none\": {}}}}}", counts(r.nps.by_primary_role[role_count])));
+  }
   field("timing",
         fmt::format("{{\"seconds\": {}, \"parse_seconds\": {}, \"ingest_seconds\": {}, \"bytes\": {}, \"rows_per_second\": {}, "
                     "\"people_graph_seconds\": {}}}",
@@ -946,6 +1062,10 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
   // With a customer-base model: its figures, empty for a person without a net purchase.
   const bool model = eng.rules().lapse_model != lapse_kind::days;
   if (model) buf += ",p_alive,expected_purchases,clv";
+  // With signals, tiers or NPS tracked: their per-person figures, last so the columns before keep their places.
+  const bool signals = eng.rules().tracks_signals();
+  const tier_list& tiers = eng.rules().tiers;
+  if (signals) buf += ",points,tier,reachable,nps_score";
   buf += '\n';
   auto optional_field = [&buf](const std::optional<double>& v) {
     buf += ',';
@@ -972,6 +1092,12 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
       optional_field(p->expected_purchases);
       optional_field(p->clv);
     }
+    if (signals) {
+      buf += fmt::format(",{},", p->points);
+      if (p->tier < tiers.size()) append_csv_field(buf, tiers[p->tier].name);
+      buf += p->reachable ? ",true," : ",false,";
+      if (p->nps_score) buf += std::to_string(*p->nps_score);
+    }
     buf += '\n';
     if (buf.size() > (1u << 20)) {
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
@@ -984,12 +1110,29 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
 void write_transitions_csv(std::ostream& out, const engine& eng, std::span<const transition> transitions) {
   std::string buf = "time,person,change,from,to,role,cause,reason\n";
   for (const transition& t : transitions) {
+    if (t.what == change::signal) continue;  // write_signals_csv's
     buf += time_text(t.when);
     buf += ',';
     append_csv_field(buf, t.person.valid() ? eng.name(t.person) : std::string_view{});
     const bool st = t.what == change::stage;
     buf += fmt::format(",{},{},{},{},{},", to_string(t.what), st ? to_string(t.from) : "", st ? to_string(t.to) : "",
                        st ? "" : to_string(t.role_changed), to_string(t.cause));
+    buf += csv_field(to_string(t.why));
+    buf += '\n';
+    if (buf.size() > (1u << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+void write_signals_csv(std::ostream& out, const engine& eng, std::span<const transition> transitions) {
+  std::string buf = "person,signal,time,cause,reason\n";
+  for (const transition& t : transitions) {
+    if (t.what != change::signal) continue;
+    append_csv_field(buf, t.person.valid() ? eng.name(t.person) : std::string_view{});
+    buf += fmt::format(",{},{},{},", to_string(t.signal_raised), time_text(t.when), to_string(t.cause));
     buf += csv_field(to_string(t.why));
     buf += '\n';
     if (buf.size() > (1u << 20)) {

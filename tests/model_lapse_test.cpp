@@ -4,8 +4,11 @@
 
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "lifecycle/bgnbd.hpp"
 #include "lifecycle/pareto_nbd.hpp"
@@ -205,10 +208,25 @@ TEST_CASE("model lapse: profiles CSV gains the model columns only with a model",
   const std::string model_header = model.str().substr(0, model.str().find('\n'));
   CHECK(plain_header.rfind("person,stage,roles,primary_role,purchases,", 0) == 0);
   CHECK(plain_header.find("p_alive") == std::string::npos);
-  CHECK(model_header == plain_header + ",p_alive,expected_purchases,clv");
+  // The model's columns follow the days per stage; the signal columns (the
+  // default policy tracks signals) stay last in both.
+  const std::string signal_columns = ",points,tier,reachable,nps_score";
+  REQUIRE(plain_header.size() > signal_columns.size());
+  const std::string base = plain_header.substr(0, plain_header.size() - signal_columns.size());
+  CHECK(plain_header == base + signal_columns);
+  CHECK(model_header == base + ",p_alive,expected_purchases,clv" + signal_columns);
   const std::string row = model.str().substr(model_header.size() + 1);
   CHECK(row.rfind("p,loyal,", 0) == 0);
   CHECK(row.find(",1.000000,") == std::string::npos);  // x = 2: not the x = 0 certainty
   CHECK(row.back() == '\n');
-  CHECK(row[row.size() - 2] == ',');  // no CLV without a spend model: the last field is empty
+  // No CLV without a spend model: the clv field (the fourth from the end before the signal columns) is empty.
+  std::vector<std::string> fields;
+  for (std::size_t from = 0, comma;; from = comma + 1) {
+    comma = row.find_first_of(",\n", from);
+    fields.push_back(row.substr(from, comma - from));
+    if (row[comma] == '\n') break;
+  }
+  REQUIRE(fields.size() == static_cast<std::size_t>(std::count(model_header.begin(), model_header.end(), ',')) + 1);
+  CHECK(fields[fields.size() - 5].empty());    // clv
+  CHECK_FALSE(fields[fields.size() - 6].empty());  // expected_purchases
 }

@@ -365,7 +365,11 @@ TEST_CASE("report: transitions CSV, JSON, DOT and text", "[report]") {
   write_transitions_csv(out, r.eng, all);
   const std::string tcsv = out.str();
   CHECK(tcsv.rfind("time,person,change,from,to,role,cause,reason\n", 0) == 0);
-  CHECK(static_cast<std::size_t>(std::count(tcsv.begin(), tcsv.end(), '\n')) >= all.size() + 1);
+  // Stage and role transitions only (cy's view raised a browse_no_buy, which stays out).
+  const auto signals = std::count_if(all.begin(), all.end(), [](const transition& t) { return t.what == change::signal; });
+  CHECK(signals > 0);
+  CHECK(static_cast<std::size_t>(std::count(tcsv.begin(), tcsv.end(), '\n')) >= all.size() - signals + 1);
+  CHECK(tcsv.find(",signal,") == std::string::npos);
   CHECK(tcsv.find("2024-02-12T00:00:00Z,dee,stage,new,potential,,correction,") != std::string::npos);
   CHECK(tcsv.find("2024-04-01T00:00:00Z,ann,stage,loyal,passive,,time,lapse: last purchase 60 days ago (>= 60)") !=
         std::string::npos);
@@ -439,4 +443,255 @@ TEST_CASE("report: a replay of any bytes renders without crashing", "[report]") 
     CHECK_NOTHROW(write_profiles_csv(out, eng));
     CHECK_NOTHROW(write_transitions_csv(out, eng, eng.all_history()));
   }
+}
+
+namespace {
+
+// Signals, tiers and NPS, worked out by hand (tiers member 0, silver 50, gold
+// 100; a purchase earns 1 point per whole unit, a review 20; browse_hours 24):
+//
+//   ann       views 03-01 10:00, never buys      -> browse_no_buy at 03-02 10:00 (time), when
+//                                                   dee's row moves the clock past it; feedback 10
+//   bob       carts 03-01 12:00, buys 60.00 at 20:00 (within 24 hours: no abandoned_cart)
+//                                                -> 60 points: tier_up to silver (event); feedback 8
+//   "Cy, Jr." carts 03-02 09:00, never buys      -> abandoned_cart at 03-03 09:00 (time), when
+//                                                   eve's row moves the clock past it; feedback 2
+//                                                   dated 03-05, then a late 9 dated 03-04: the
+//                                                   latest by event time is the 2
+//   dee       buys 120.00 03-02 11:00            -> 120 points: tier_up to gold (event); feedback 9;
+//                                                   a review 03-06: 140 points, still gold
+//   eve       follows 03-03 12:00                -> reachable (but potential: no contact_due)
+//
+// Signals in emission order: bob tier_up, ann browse_no_buy, dee tier_up, Cy abandoned_cart.
+// As of 03-06: tiers member 3 (ann, Cy, eve), silver 1 (bob), gold 1 (dee).
+// Stages: ann, Cy, eve potential; bob, dee new (first purchase < 30 days ago).
+// Primary roles: ann spectator (a view, a feedback); bob and Cy buyer (a cart or
+// purchase); dee critic (a review and a purchase tie: critic goes first).
+// NPS (latest scores 10, 8, 2, 9): 2 promoters, 1 passive, 1 detractor -> (2 - 1) / 4 = 25.0;
+// potential: ann P, Cy D -> 0.0; new: bob passive, dee P -> 50.0;
+// spectator: ann -> 100.0; buyer: bob passive, Cy D -> -50.0; critic: dee -> 100.0.
+constexpr const char* signals_csv =
+    "time,person,event,amount,id,score\n"
+    "2024-03-01T10:00,ann,view,,a1,\n"
+    "2024-03-01T12:00,bob,cart,,b1,\n"
+    "2024-03-01T20:00,bob,purchase,60.00,b2,\n"
+    "2024-03-02T09:00,\"Cy, Jr.\",cart,,c1,\n"
+    "2024-03-02T11:00,dee,purchase,120.00,d1,\n"
+    "2024-03-03T12:00,eve,follow,,e1,\n"
+    "2024-03-04,ann,feedback,,f1,10\n"
+    "2024-03-04,bob,feedback,,f2,8\n"
+    "2024-03-05,\"Cy, Jr.\",feedback,,f3,2\n"
+    "2024-03-04,\"Cy, Jr.\",feedback,,f4,9\n"
+    "2024-03-05,dee,feedback,,f5,9\n"
+    "2024-03-06,dee,review,,r1,\n";
+
+policy small_tiers(std::string extra = "") {
+  return parse_policy("tiers = member:0, silver:50, gold:100\n" + extra);
+}
+
+std::size_t at(signal_kind k) { return static_cast<std::size_t>(k); }
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  for (std::size_t from = 0, nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1)
+    lines.push_back(text.substr(from, nl - from));
+  return lines;
+}
+
+// The replayed engine with a collector that keeps the signals.
+struct replayed_signals {
+  engine eng;
+  report_collector collector;
+  replay_report report;
+  replayed_signals(std::string_view csv, const policy& rules, history_mode h = history_mode::full)
+      : eng(rules, engine_options{h, 0}), collector(eng, true) {
+    auto reader = event_csv_reader::from_string(csv, "signals.csv");
+    const replay_counts counts = replay_csv(reader, eng);
+    report = build_report(eng, collector, counts, "signals.csv");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("report: signal counts, tier distribution and the NPS table", "[report][signals]") {
+  replayed_signals r(signals_csv, small_tiers());
+  const replay_report& rep = r.report;
+  REQUIRE(rep.rows.accepted == 12);
+  std::array<std::uint64_t, signal_count> signals{};
+  signals[at(signal_kind::browse_no_buy)] = 1;
+  signals[at(signal_kind::abandoned_cart)] = 1;
+  signals[at(signal_kind::tier_up)] = 2;
+  CHECK(rep.signals == signals);
+  CHECK(rep.tiers == std::vector<std::uint64_t>{3, 1, 1});
+
+  const nps_table& n = rep.nps;
+  CHECK(n.overall.promoters == 2);
+  CHECK(n.overall.passives == 1);
+  CHECK(n.overall.detractors == 1);
+  REQUIRE(n.overall.score());
+  CHECK(*n.overall.score() == Approx(25.0));
+  CHECK(n.by_stage[at(stage::potential)].responses() == 2);
+  CHECK(*n.by_stage[at(stage::potential)].score() == Approx(0.0));
+  CHECK(*n.by_stage[at(stage::new_customer)].score() == Approx(50.0));
+  CHECK_FALSE(n.by_stage[at(stage::passive)].score());
+  CHECK(*n.by_primary_role[static_cast<std::size_t>(role::spectator)].score() == Approx(100.0));
+  CHECK(n.by_primary_role[static_cast<std::size_t>(role::buyer)].responses() == 2);
+  CHECK(*n.by_primary_role[static_cast<std::size_t>(role::buyer)].score() == Approx(-50.0));
+  CHECK(*n.by_primary_role[static_cast<std::size_t>(role::critic)].score() == Approx(100.0));
+  CHECK(n.by_primary_role[role_count].responses() == 0);
+
+  // Signals never reach the stage figures: ann, Cy and eve never left potential; bob and dee are new.
+  CHECK(rep.by_cause[static_cast<std::size_t>(cause::event)] == 2);
+  CHECK(rep.by_cause[static_cast<std::size_t>(cause::time)] == 0);
+  CHECK(rep.flows.distinct_paths == 2);  // potential; potential > new
+
+  const std::string text = render_text(rep);
+  CHECK(text.find("\nSignals (moments to act; --signals writes each one)\n"
+                  "  signal          emitted  share\n"
+                  "  browse_no_buy         1  25.0%\n"
+                  "  abandoned_cart        1  25.0%\n"
+                  "  usage_decline         0   0.0%\n") != std::string::npos);
+  CHECK(text.find("  tier_up               2  50.0%\n  tier_down             0   0.0%\n"
+                  "  total                 4   100%\n") != std::string::npos);
+  CHECK(text.find("(off: not in the policy's signals)") == std::string::npos);
+  CHECK(text.find("\nTiers (as of 2024-03-06; points of the last 365 days: purchase:1, post:30, review:20, "
+                  "referral:100)\n"
+                  "  tier    min points  persons  share\n"
+                  "  member           0        3  60.0%\n"
+                  "  silver          50        1  20.0%\n"
+                  "  gold           100        1  20.0%\n") != std::string::npos);
+  CHECK(text.find("  group              responses  promoters  passives  detractors    NPS\n"
+                  "  overall                    4          2         1           1   25.0\n"
+                  "  stage potential            2          1         0           1    0.0\n") != std::string::npos);
+  CHECK(text.find("  stage passive              0          0         0           0      -\n") != std::string::npos);
+  CHECK(text.find("  role buyer                 2          0         1           1  -50.0\n") != std::string::npos);
+  CHECK(text.find("  role (none)                0          0         0           0      -\n") != std::string::npos);
+  // The new sections come after the advocates, before the time.
+  CHECK(text.find("\nAdvocates") < text.find("\nSignals"));
+  CHECK(text.find("\nNPS (") < text.find("\nTime"));
+
+  const std::string json = render_json(rep);
+  CHECK(json.find("\"signals\": {\"total\": 4, \"by_kind\": {\"browse_no_buy\": 1, \"abandoned_cart\": 1, "
+                  "\"usage_decline\": 0, \"contact_due\": 0, \"over_contacted\": 0, \"birthday\": 0, \"tier_up\": 2, "
+                  "\"tier_down\": 0}, \"enabled\": [\"browse_no_buy\", \"abandoned_cart\", \"usage_decline\", "
+                  "\"contact_due\", \"over_contacted\", \"birthday\", \"tier_up\", \"tier_down\"]},") !=
+        std::string::npos);
+  CHECK(json.find("\"tiers\": {\"points_window_days\": 365, \"tiers\": [{\"tier\": \"member\", \"min_points\": 0, "
+                  "\"persons\": 3, \"share\": 0.6}, {\"tier\": \"silver\", \"min_points\": 50, \"persons\": 1, "
+                  "\"share\": 0.2}, {\"tier\": \"gold\", \"min_points\": 100, \"persons\": 1, \"share\": 0.2}]},") !=
+        std::string::npos);
+  CHECK(json.find("\"nps\": {\"tracked\": true, \"overall\": {\"responses\": 4, \"promoters\": 2, \"passives\": 1, "
+                  "\"detractors\": 1, \"score\": 25}, \"by_stage\": {\"potential\": {\"responses\": 2,") !=
+        std::string::npos);
+  CHECK(json.find("\"passive\": {\"responses\": 0, \"promoters\": 0, \"passives\": 0, \"detractors\": 0, "
+                  "\"score\": null}") != std::string::npos);
+  CHECK(json.find("\"buyer\": {\"responses\": 2, \"promoters\": 0, \"passives\": 1, \"detractors\": 1, "
+                  "\"score\": -50}, \"none\": {\"responses\": 0,") != std::string::npos);
+  CHECK(std::count(json.begin(), json.end(), '{') == std::count(json.begin(), json.end(), '}'));
+  CHECK(std::count(json.begin(), json.end(), '[') == std::count(json.begin(), json.end(), ']'));
+}
+
+TEST_CASE("report: signals CSV, one row per signal, and a transitions CSV without them", "[report][signals]") {
+  replayed_signals r(signals_csv, small_tiers());
+  std::ostringstream out;
+  write_signals_csv(out, r.eng, r.collector.signals());
+  const auto rows = lines_of(out.str());
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0] == "person,signal,time,cause,reason");
+  CHECK(rows[1] == "bob,tier_up,2024-03-01T20:00:00Z,event,tier_up: 60 points in 365 days reach tier 1 (>= 50)");
+  CHECK(rows[2] == "ann,browse_no_buy,2024-03-02T10:00:00Z,time,"
+                   "browse_no_buy: 1 view and no purchase within 24 hours (at most once per 7 days)");
+  CHECK(rows[3] == "dee,tier_up,2024-03-02T11:00:00Z,event,tier_up: 120 points in 365 days reach tier 2 (>= 100)");
+  CHECK(rows[4] == "\"Cy, Jr.\",abandoned_cart,2024-03-03T09:00:00Z,time,"
+                   "abandoned_cart: 1 cart and no purchase within 24 hours (at most once per 7 days)");
+
+  // The engine's full history holds the same signals among its transitions;
+  // written from it, the file is the same.
+  const auto all = r.eng.all_history();
+  std::ostringstream from_history;
+  write_signals_csv(from_history, r.eng, all);
+  CHECK(from_history.str() == out.str());
+
+  // --transitions keeps the stage and role transitions only.
+  std::ostringstream t;
+  write_transitions_csv(t, r.eng, all);
+  const auto trows = lines_of(t.str());
+  const auto signals = static_cast<std::size_t>(
+      std::count_if(all.begin(), all.end(), [](const transition& x) { return x.what == change::signal; }));
+  CHECK(signals == 4);
+  CHECK(trows.size() == 1 + all.size() - signals);
+  for (const std::string& row : trows) CHECK(row.find(",signal,") == std::string::npos);
+  CHECK(t.str().find("tier_up") == std::string::npos);
+
+  // Without keep_signals the collector keeps none.
+  engine eng(small_tiers());
+  report_collector plain(eng);
+  auto reader = event_csv_reader::from_string(signals_csv, "signals.csv");
+  replay_csv(reader, eng);
+  CHECK(plain.signals().empty());
+  CHECK(eng.signal_counts()[at(signal_kind::tier_up)] == 2);
+}
+
+TEST_CASE("report: profiles CSV ends with points, tier, reachable and nps_score", "[report][signals]") {
+  replayed_signals r(signals_csv, small_tiers());
+  std::ostringstream out;
+  write_profiles_csv(out, r.eng);
+  const auto rows = lines_of(out.str());
+  REQUIRE(rows.size() == 6);
+  const std::string tail = ",points,tier,reachable,nps_score";
+  CHECK(rows[0].size() > tail.size());
+  CHECK(rows[0].compare(rows[0].size() - tail.size(), tail.size(), tail) == 0);
+  auto ends_with = [](const std::string& row, const std::string& end) {
+    return row.size() >= end.size() && row.compare(row.size() - end.size(), end.size(), end) == 0;
+  };
+  CHECK(ends_with(rows[1], ",0,member,false,10"));   // ann
+  CHECK(ends_with(rows[2], ",60,silver,false,8"));   // bob
+  CHECK(ends_with(rows[3], ",0,member,false,2"));    // Cy: the latest by event time
+  CHECK(rows[3].rfind("\"Cy, Jr.\",potential,", 0) == 0);
+  CHECK(ends_with(rows[4], ",140,gold,false,9"));    // dee: 120 + 20 for the review
+  CHECK(ends_with(rows[5], ",0,member,true,"));      // eve followed; no score
+
+  // Tracking nothing: the columns are left out.
+  replayed_signals off(signals_csv, parse_policy("signals = none\ntiers = none\nnps = false\n"));
+  std::ostringstream plain;
+  write_profiles_csv(plain, off.eng);
+  CHECK(plain.str().find("points") == std::string::npos);
+  // No tiers, but signals: an empty tier.
+  replayed_signals no_tiers(signals_csv, parse_policy("tiers = none\n"));
+  std::ostringstream some;
+  write_profiles_csv(some, no_tiers.eng);
+  CHECK(ends_with(lines_of(some.str()).at(4), ",,false,9"));  // dee: no tier name
+}
+
+TEST_CASE("report: signals switched off, no tiers, no feedback", "[report][signals]") {
+  // Only the tier signals; no feedback rows: the NPS section says so.
+  std::string csv = signals_csv;
+  csv = csv.substr(0, csv.find("2024-03-04,ann,feedback"));
+  replayed_signals r(csv, small_tiers("signals = tier_up, tier_down\n"));
+  CHECK(r.report.signals[at(signal_kind::browse_no_buy)] == 0);  // ann's view: switched off
+  CHECK(r.report.signals[at(signal_kind::tier_up)] == 2);
+  const std::string text = render_text(r.report);
+  CHECK(text.find("  browse_no_buy       off\n") != std::string::npos);
+  CHECK(text.find("  tier_up               2   100%\n") == std::string::npos);  // a share, not the total's mark
+  CHECK(text.find("  tier_up               2  100.0%\n") != std::string::npos);
+  CHECK(text.find("  (off: not in the policy's signals)\n") != std::string::npos);
+  CHECK(text.find("; each person's latest feedback score: promoters 9-10, passives 7-8, detractors 0-6)\n"
+                  "  no feedback scores\n") != std::string::npos);
+  const std::string json = render_json(r.report);
+  CHECK(json.find("\"enabled\": [\"tier_up\", \"tier_down\"]") != std::string::npos);
+  CHECK(json.find("\"overall\": {\"responses\": 0, \"promoters\": 0, \"passives\": 0, \"detractors\": 0, "
+                  "\"score\": null}") != std::string::npos);
+
+  replayed_signals none(signals_csv, parse_policy("signals = none\ntiers = none\nnps = false\n"));
+  const std::string t2 = render_text(none.report);
+  CHECK(t2.find("  none: the policy emits no signals (signals = none)\n") != std::string::npos);
+  CHECK(t2.find("  none: the policy defines no tiers (tiers = none)\n") != std::string::npos);
+  CHECK(t2.find("  not tracked: the policy sets nps = false\n") != std::string::npos);
+  CHECK(none.report.tiers.empty());
+  CHECK(render_json(none.report).find("\"tiers\": {\"points_window_days\": 365, \"tiers\": []}") != std::string::npos);
+
+  // One tier: everybody in it.
+  replayed_signals one(signals_csv, parse_policy("tiers = member:0\n"));
+  CHECK(one.report.tiers == std::vector<std::uint64_t>{5});
+  CHECK(render_text(one.report).find("  member           0        5  100.0%\n") != std::string::npos);
 }

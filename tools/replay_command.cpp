@@ -2,8 +2,10 @@
 // prints the report. A thin layer: reading, replaying, collecting and
 // rendering are library calls (event_csv.hpp, policy_file.hpp, report.hpp).
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -34,7 +36,8 @@ constexpr const char* usage_text =
     "  --at DATE            replay events up to the end of DATE (YYYY-MM-DD) and report\n"
     "                       the state as of that day (default: the latest event's day)\n"
     "  --profiles OUT.csv   write one row per person\n"
-    "  --transitions OUT.csv  write every transition with time, cause and reason\n"
+    "  --transitions OUT.csv  write every stage and role transition with time, cause and reason\n"
+    "  --signals OUT.csv    write every signal: person, signal, time, cause and reason\n"
     "  --json OUT.json      write the whole report as JSON\n"
     "  --dot OUT.dot        write the lifecycle as a Graphviz graph (dot -Tsvg OUT.dot)\n"
     "  --strict             stop at the first bad row (exit 2)\n"
@@ -46,9 +49,13 @@ constexpr const char* usage_text =
 constexpr lifecycle::cli::command_errors errors{"replay"};
 
 bool write_file(const std::string& path, const std::string& what, auto&& fill) {
+  errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) {
-    std::fprintf(stderr, "lifecycle replay: cannot write %s to %s\n", what.c_str(), path.c_str());
+    // The system's reason (a missing directory, no permission), when the stream left one in errno.
+    const int why = errno;
+    std::fprintf(stderr, "lifecycle replay: cannot write %s to %s%s%s\n", what.c_str(), path.c_str(),
+                 why ? ": " : "", why ? std::strerror(why) : "");
     return false;
   }
   fill(out);
@@ -63,7 +70,7 @@ bool write_file(const std::string& path, const std::string& what, auto&& fill) {
 }  // namespace
 
 int lifecycle::cli::replay_command(args a) {
-  std::optional<std::string> events, policy_path, profiles, transitions, json, dot;
+  std::optional<std::string> events, policy_path, profiles, transitions, signals, json, dot;
   std::optional<boost::gregorian::date> at;
   bool strict = false;
   std::uint64_t max_warnings = 100;
@@ -85,6 +92,8 @@ int lifecycle::cli::replay_command(args a) {
       if (!value(profiles)) return errors.usage("--profiles needs a file");
     } else if (arg == "--transitions") {
       if (!value(transitions)) return errors.usage("--transitions needs a file");
+    } else if (arg == "--signals") {
+      if (!value(signals)) return errors.usage("--signals needs a file");
     } else if (arg == "--json") {
       if (!value(json)) return errors.usage("--json needs a file");
     } else if (arg == "--dot") {
@@ -137,7 +146,8 @@ int lifecycle::cli::replay_command(args a) {
   lifecycle::engine_options eo;
   eo.history = transitions ? lifecycle::history_mode::full : lifecycle::history_mode::none;
   lifecycle::engine eng(rules, eo);
-  lifecycle::report_collector collector(eng);
+  // The collector keeps the signals for --signals: no history needed for them.
+  lifecycle::report_collector collector(eng, signals.has_value());
 
   lifecycle::replay_options ro;
   ro.at = at;
@@ -198,6 +208,8 @@ int lifecycle::cli::replay_command(args a) {
       const auto all = eng.all_history();
       lifecycle::write_transitions_csv(o, eng, all);
     });
+  if (signals)
+    ok &= write_file(*signals, "signals", [&](std::ostream& o) { lifecycle::write_signals_csv(o, eng, collector.signals()); });
   if (json) ok &= write_file(*json, "the JSON report", [&](std::ostream& o) { o << lifecycle::render_json(rep); });
   if (dot) ok &= write_file(*dot, "the graph", [&](std::ostream& o) { o << lifecycle::render_dot(rep); });
   if (counts.stopped) return 2;

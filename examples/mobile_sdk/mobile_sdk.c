@@ -6,7 +6,9 @@
  * engine drops the second copy by event id. Between two launches of the app
  * the engine lives in a snapshot file. The engine runs in host clock mode:
  * the SDK moves the clock from the device's time, and an event stamped far
- * in the future (a phone with a broken clock) is refused.
+ * in the future (a phone with a broken clock) is refused. The engine's
+ * signals (a contact due, a birthday, a drop in use) come through the same
+ * callback as the stage and role changes: they are the app's cues to act.
  *
  * The program checks what it shows and exits non-zero when the library does
  * not behave as described. Usage: mobile_sdk [directory for the snapshot]
@@ -52,6 +54,7 @@ typedef struct sdk {
   sdk_event queue[SDK_QUEUE_CAPACITY];
   size_t queued;
   unsigned accepted, duplicates, rejected, changes;
+  unsigned signals[LC_SIGNAL_COUNT]; /* signals seen, by kind */
 } sdk;
 
 static void report(const char* what, lc_status s, const lc_engine* engine) {
@@ -59,13 +62,16 @@ static void report(const char* what, lc_status s, const lc_engine* engine) {
           engine ? lc_engine_error(engine) : lc_last_error());
 }
 
-/* The app would react here (show onboarding, a coupon, ask for a review). */
+/* The app would react here: on a change (show onboarding, ask for a review)
+ * and on a signal (a greeting on a birthday, a message when contact is due). */
 static void on_change(const lc_transition* t, void* user) {
   sdk* s = (sdk*)user;
   char line[256];
   size_t size = sizeof line;
   ++s->changes;
-  if (lc_transition_text(t, line, &size) == LC_OK) printf("    change for %s: %s\n", t->person, line);
+  if (t->change == LC_CHANGE_SIGNAL) ++s->signals[t->signal];
+  if (lc_transition_text(t, line, &size) == LC_OK)
+    printf("    %s for %s: %s\n", t->change == LC_CHANGE_SIGNAL ? "signal" : "change", t->person, line);
 }
 
 static int sdk_set_clock(sdk* s, const char* device_time) {
@@ -186,17 +192,26 @@ static int sdk_profile(const sdk* s, lc_profile* p) {
   return st == LC_OK;
 }
 
+static int sdk_signal_profile(const sdk* s, lc_signal_profile* p) {
+  const lc_status st = lc_signal_profile_get(s->engine, s->user, p);
+  if (st != LC_OK) report("signal profile", st, s->engine);
+  return st == LC_OK;
+}
+
 static void show(const sdk* s, const lc_profile* p) {
   char roles[64], since[32], first[16];
   size_t n1 = sizeof roles, n2 = sizeof since, n3 = sizeof first;
+  lc_signal_profile sp;
   if (lc_roles_text(p->roles, roles, &n1) != LC_OK || lc_time_text(p->stage_since_us, since, &n2) != LC_OK ||
-      lc_day_text(p->first_purchase_day, first, &n3) != LC_OK) {
+      lc_day_text(p->first_purchase_day, first, &n3) != LC_OK || !sdk_signal_profile(s, &sp)) {
     failed = 1;
     return;
   }
   printf("  profile of %s: %s since %s, roles %s, %u purchases (%u with a coupon, first on %s), %lld.%02lld spent\n",
          s->user, lc_stage_name(p->stage), since, roles, p->purchases, p->coupon_purchases, first,
          (long long)(p->spend / 100), (long long)(p->spend % 100));
+  printf("    %lld points, tier %s, %s, birthday %02d-%02d\n", (long long)sp.points, sp.tier_name,
+         sp.reachable ? "reachable" : "not reachable", sp.birthday_month, sp.birthday_day);
 }
 
 /* --- the app ------------------------------------------------------------------------ */
@@ -206,6 +221,7 @@ int main(int argc, char** argv) {
   int own_dir = argc < 2;
   sdk s;
   lc_profile before, after;
+  lc_signal_profile loyalty;
   lc_counts counts;
 
   if (own_dir) {
@@ -224,6 +240,8 @@ int main(int argc, char** argv) {
 
   printf("launch 1, 2024-03-01\n");
   EXPECT(sdk_open(&s, "user-42", snapshot, "2024-03-01T09:00:00Z"));
+  /* The sign-up form gave a birthday: set before the user's first event. */
+  EXPECT(lc_engine_set_birthday(s.engine, s.user, 4, 2) == LC_OK);
   EXPECT(sdk_track(&s, "2024-03-01T09:00:00Z", "visit", "ev-1", 0, 0));
   EXPECT(sdk_track(&s, "2024-03-01T09:02:10Z", "search", "ev-2", 0, 0));
   EXPECT(sdk_set_clock(&s, "2024-03-01T09:05:00Z"));
@@ -241,6 +259,9 @@ int main(int argc, char** argv) {
   show(&s, &before);
   EXPECT(before.stage == LC_STAGE_NEW && before.purchases == 2 && before.coupon_purchases == 1);
   EXPECT(before.spend == 3498);
+  /* Points: 24 + 9 for the purchases (per whole unit), 20 for the review; the follow made the user reachable. */
+  EXPECT(sdk_signal_profile(&s, &loyalty) && loyalty.points == 53 && loyalty.reachable == 1);
+  EXPECT(strcmp(loyalty.tier_name, "member") == 0 && loyalty.birthday_month == 4 && loyalty.birthday_day == 2);
   EXPECT(lc_counts_get(s.engine, &counts) == LC_OK && counts.duplicate == 3 && counts.accepted == 6);
   EXPECT(sdk_close(&s));
   printf("  the app is closed; the engine is in %s\n", snapshot);
@@ -256,6 +277,12 @@ int main(int argc, char** argv) {
   s.changes = 0;
   EXPECT(sdk_set_clock(&s, "2024-04-20T08:00:00Z"));
   EXPECT(s.changes >= 1);
+  /* The signals of those seven weeks: the 6 events of 03-01 then 14 quiet days (usage_decline on
+   * 03-15), the birthday on 04-02, and contact_due 30 days after the first purchase: the user
+   * follows the shop, and the shop has not written since (the next is due on 04-30). */
+  EXPECT(s.signals[LC_SIGNAL_USAGE_DECLINE] == 1);
+  EXPECT(s.signals[LC_SIGNAL_BIRTHDAY] == 1);
+  EXPECT(s.signals[LC_SIGNAL_CONTACT_DUE] == 1);
   EXPECT(sdk_track(&s, "2024-04-20T08:00:00Z", "visit", "ev-5", 0, 0));
   EXPECT(sdk_track(&s, "2025-04-20T08:00:00Z", "purchase", "order-1003", 4999, 0)); /* a broken clock */
   EXPECT(s.rejected == 1);

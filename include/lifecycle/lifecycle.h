@@ -87,7 +87,8 @@ typedef LC_ENUM(lc_status) {
   LC_NOT_FOUND = 5,        /**< no event has reached that person */
   LC_BUFFER_TOO_SMALL = 6, /**< the caller's buffer is too small; `*size` says how big it must be */
   LC_IO_ERROR = 7,         /**< a file could not be read or written (the message names it and why) */
-  LC_INVALID_STATE = 8,    /**< snapshot bytes truncated, corrupted or of another version; or a call made from inside the engine's callback */
+  LC_INVALID_STATE = 8,    /**< snapshot bytes truncated, corrupted or of another version; a call made from inside the engine's
+                                callback; or a signal call on an engine whose policy tracks no signals, tiers or NPS */
   LC_OUT_OF_MEMORY = 9,    /**< an allocation failed (the call may be partly applied: restore the engine from a snapshot) */
   LC_INTERNAL_ERROR = 10   /**< a bug in lifecycle: please report the message */
 } lc_status;
@@ -152,8 +153,24 @@ typedef LC_ENUM(lc_reject_reason) {
 typedef LC_ENUM(lc_change) {
   LC_CHANGE_STAGE = 0,       /**< the stage moved from `from` to `to` */
   LC_CHANGE_ROLE_GAINED = 1, /**< `role` was gained */
-  LC_CHANGE_ROLE_LOST = 2    /**< `role` was lost */
+  LC_CHANGE_ROLE_LOST = 2,   /**< `role` was lost */
+  LC_CHANGE_SIGNAL = 3       /**< `signal` was raised: a moment to act; no stage or role changed */
 } lc_change;
+
+/** The signals: moments the engine flags for the host to act on
+ * (the policy's `signals` key switches each on or off). Values are those of
+ * C++ `signal_kind`. */
+typedef LC_ENUM(lc_signal) {
+  LC_SIGNAL_BROWSE_NO_BUY = 0,  /**< a view with no purchase within `browse_hours` after it */
+  LC_SIGNAL_ABANDONED_CART = 1, /**< the same for a cart */
+  LC_SIGNAL_USAGE_DECLINE = 2,  /**< activity of the last `decline_days` below half of the `decline_days` before */
+  LC_SIGNAL_CONTACT_DUE = 3,    /**< a reachable customer not contacted for `contact_every_days` */
+  LC_SIGNAL_OVER_CONTACTED = 4, /**< `over_contact_count` contacts within `over_contact_days`, no activity in between */
+  LC_SIGNAL_BIRTHDAY = 5,       /**< the person's birthday (`lc_engine_set_birthday`) in the business calendar */
+  LC_SIGNAL_TIER_UP = 6,        /**< the points reached a higher tier */
+  LC_SIGNAL_TIER_DOWN = 7       /**< the points fell below the tier's threshold */
+} lc_signal;
+#define LC_SIGNAL_COUNT 8
 
 /** What made a change happen. */
 typedef LC_ENUM(lc_cause) {
@@ -174,25 +191,36 @@ typedef LC_ENUM(lc_rule) {
   LC_RULE_ROLE_HELD = 6,    /**< a = qualifying events, b = threshold, c = role window */
   LC_RULE_ROLE_DROPPED = 7, /**< a = qualifying events, b = threshold, c = role window */
   LC_RULE_OTHER_ROLE = 8,   /**< spectator lost to another role: a = events in window, c = role window */
-  LC_RULE_LAPSE_MODEL = 9   /**< lapse under a customer-base model: a = P(alive) and b = threshold in
+  LC_RULE_LAPSE_MODEL = 9,  /**< lapse under a customer-base model: a = P(alive) and b = threshold in
                                  millionths, c = model (1 BG/NBD, 2 Pareto/NBD), d = repeat purchases */
+  /* The signals' rules, one each, named like the signal. */
+  LC_RULE_BROWSE_NO_BUY = 10,  /**< a = browse_hours, b = views folded into it, c = browse_repeat_days */
+  LC_RULE_ABANDONED_CART = 11, /**< a = browse_hours, b = carts folded into it, c = browse_repeat_days */
+  LC_RULE_USAGE_DECLINE = 12,  /**< a = events in the last span, b = in the span before, c = decline_days, d = decline_min_events */
+  LC_RULE_CONTACT_DUE = 13,    /**< a = days without contact, b = contact_every_days (of the stage), c = 1 if never contacted */
+  LC_RULE_OVER_CONTACTED = 14, /**< a = contacts without activity in between, b = over_contact_count, c = over_contact_days */
+  LC_RULE_BIRTHDAY = 15,       /**< a = month, b = day, c = 1 when 29 February is marked on 28 February */
+  LC_RULE_TIER_UP = 16,        /**< a = points in the window, b = the new tier's min_points, c = points_window_days, d = new tier index */
+  LC_RULE_TIER_DOWN = 17       /**< a = points in the window, b = the old tier's min_points, c = points_window_days, d = new tier index */
 } lc_rule;
 
 /** How much transition history an engine keeps (for `lc_history`). */
 typedef LC_ENUM(lc_history_mode) {
-  LC_HISTORY_FULL = 0,   /**< every stage and role transition */
+  LC_HISTORY_FULL = 0,   /**< every stage and role transition, and every signal */
   LC_HISTORY_STAGES = 1, /**< stage transitions only */
   LC_HISTORY_NONE = 2    /**< none: least memory; read transitions per call or by callback */
 } lc_history_mode;
 
 /** Text names as the C++ library, scripts and CSV use them ("potential",
- * "new", ...; "creator", ...; "accepted", ...; "stage", "role_gained", ...;
- * "event", "time", "correction"). Static strings; NULL for an out-of-range value. */
+ * "new", ...; "creator", ...; "accepted", ...; "stage", "role_gained", ...,
+ * "signal"; "event", "time", "correction"; "browse_no_buy", ...). Static
+ * strings; NULL for an out-of-range value. */
 LC_API const char* lc_stage_name(lc_stage stage) LC_NOEXCEPT;
 LC_API const char* lc_role_name(lc_role role) LC_NOEXCEPT;
 LC_API const char* lc_ingest_status_name(lc_ingest_status status) LC_NOEXCEPT;
 LC_API const char* lc_change_name(lc_change change) LC_NOEXCEPT;
 LC_API const char* lc_cause_name(lc_cause cause) LC_NOEXCEPT;
+LC_API const char* lc_signal_name(lc_signal signal) LC_NOEXCEPT;
 /** A sentence, e.g. "a purchase amount is negative". Static; NULL when out of range. */
 LC_API const char* lc_reject_reason_text(lc_reject_reason reason) LC_NOEXCEPT;
 
@@ -286,7 +314,7 @@ typedef struct lc_ingest_result {
   lc_ingest_status status;  /**< accepted, duplicate or rejected */
   lc_reject_reason reason;  /**< LC_REJECT_NONE unless rejected */
   const char* reason_text;  /**< `lc_reject_reason_text(reason)`: static */
-  size_t transitions;       /**< how many transitions the call caused: read them with `lc_transition_at` */
+  size_t transitions;       /**< how many transitions (signals included) the call caused: read them with `lc_transition_at` */
 } lc_ingest_result;
 
 /** Ingests one event. LC_OK whenever the event reached the model, whether it
@@ -299,19 +327,19 @@ typedef struct lc_ingest_result {
 LC_API lc_status lc_ingest(lc_engine* engine, const lc_event* event, lc_ingest_result* result) LC_NOEXCEPT;
 
 /** Moves the clock forward to \p time_us (earlier times are ignored) and makes
- * the time-driven changes that are due. The changes replace the engine's list
- * of transitions; their number goes to \p transitions (may be NULL). */
+ * the time-driven changes and signals that are due. They replace the engine's
+ * list of transitions; their number goes to \p transitions (may be NULL). */
 LC_API lc_status lc_advance(lc_engine* engine, int64_t time_us, size_t* transitions) LC_NOEXCEPT;
 
 /** The engine's clock, or LC_NO_TIME before the first event (replay clock) or
  * the first `lc_advance` (host clock). */
 LC_API lc_status lc_clock(const lc_engine* engine, int64_t* time_us) LC_NOEXCEPT;
 
-/** One change of one person. */
+/** One change of one person, or a signal (`change` LC_CHANGE_SIGNAL). */
 typedef struct lc_transition {
   const char* person;  /**< the person's id, NUL-terminated (see the call that gave it for how long it is valid) */
   size_t person_len;   /**< its length in bytes */
-  lc_change change;    /**< stage, role gained or role lost */
+  lc_change change;    /**< stage, role gained, role lost or signal */
   lc_stage from, to;   /**< LC_CHANGE_STAGE: the stages */
   lc_role role;        /**< LC_CHANGE_ROLE_*: the role */
   int64_t when_us;     /**< when it happened (see docs/api.md, "The clock") */
@@ -319,6 +347,8 @@ typedef struct lc_transition {
   lc_rule rule;        /**< the rule that decided it */
   lc_role rule_role;   /**< the role the rule is about (role rules) */
   int32_t figures[4];  /**< the figures the rule looked at, as documented per `lc_rule` */
+  lc_signal signal;    /**< LC_CHANGE_SIGNAL: which signal (added in what was the struct's tail padding:
+                            on 64-bit platforms its size is unchanged) */
 } lc_transition;
 
 /** The number of transitions in the engine's list: those of the last
@@ -332,11 +362,13 @@ LC_API lc_status lc_transition_count(const lc_engine* engine, size_t* count) LC_
 LC_API lc_status lc_transition_at(const lc_engine* engine, size_t index, lc_transition* out) LC_NOEXCEPT;
 
 /** Writes \p t as one line, e.g. "2024-06-05T00:00:00 stage new -> passive
- * (time): lapse: last purchase 90 days ago (>= 90)". */
+ * (time): lapse: last purchase 90 days ago (>= 90)" or "2024-06-02T10:00:00
+ * signal browse_no_buy (time): browse_no_buy: 1 view and no purchase within
+ * 24 hours (at most once per 7 days)". */
 LC_API lc_status lc_transition_text(const lc_transition* t, char* buf, size_t* size) LC_NOEXCEPT;
 
-/** Called with every transition as it is made, after the engine's state has
- * been updated. `t` and `t->person` are valid during the call only. */
+/** Called with every transition and every signal as it is made, after the
+ * engine's state has been updated. `t` and `t->person` are valid during the call only. */
 typedef void (*lc_transition_fn)(const lc_transition* t, void* user);
 
 /** Sets the engine's one callback (NULL removes it); \p user is passed back
@@ -384,6 +416,52 @@ typedef struct lc_counts {
 
 /** The engine's figures as of the clock. They merge across engines by adding. */
 LC_API lc_status lc_counts_get(const lc_engine* engine, lc_counts* out) LC_NOEXCEPT;
+
+/* ------------------------------------------------------------------------ */
+/* Signals, points, tiers and NPS                                            */
+
+/** A person's points, tier, reachability, birthday and NPS answer, as of the
+ * clock. `lc_profile` stays as it was: its layout is part of the ABI. */
+typedef struct lc_signal_profile {
+  int64_t points;        /**< points in the last `points_window_days` */
+  int32_t tier;          /**< index into the policy's `tiers` (0 without tiers) */
+  int32_t reachable;     /**< 1 when the person confirmed the relationship (a follow or an opt-in) and has not opted out since */
+  const char* tier_name; /**< the tier's name, "" without tiers; valid until the engine is destroyed */
+  int32_t birthday_month; /**< 1..12 as `lc_engine_set_birthday` set it, 0 when none is set */
+  int32_t birthday_day;   /**< 1..31, 0 when none is set */
+  int32_t nps_score;      /**< the latest feedback score (by event time) 0..10, or -1 when none */
+} lc_signal_profile;
+
+/** The signal figures of \p person. LC_NOT_FOUND for a person no event has
+ * reached. From an engine whose policy tracks no signals, tiers or NPS: the
+ * defaults (0 points, tier 0, not reachable, no birthday, no score). */
+LC_API lc_status lc_signal_profile_get(const lc_engine* engine, const char* person, lc_signal_profile* out) LC_NOEXCEPT;
+
+/** Signals emitted so far, indexed by lc_signal. */
+typedef struct lc_signal_counts {
+  uint64_t signals[LC_SIGNAL_COUNT];
+} lc_signal_counts;
+
+/** The signals the engine has emitted so far. They merge across engines by adding. */
+LC_API lc_status lc_signal_counts_get(const lc_engine* engine, lc_signal_counts* out) LC_NOEXCEPT;
+
+/** Sets \p person's birthday (\p month 1..12, \p day valid for the month in a
+ * leap year; 29 February is marked on 28 February in other years), or clears
+ * it with \p month 0 (\p day is then ignored). A `birthday` signal comes at
+ * the start of that day of the business calendar each year, from the next one
+ * after the clock's day. The person need not be known yet: the engine keeps
+ * the name (as a C++ `intern` does) and the birthday counts once their first
+ * event arrives. LC_INVALID_ARGUMENT for a month or day out of range, or a
+ * person that is NULL, "", not UTF-8 or longer than 65535 bytes;
+ * LC_INVALID_STATE when the policy tracks no signals, tiers or NPS. */
+LC_API lc_status lc_engine_set_birthday(lc_engine* engine, const char* person, int month, int day) LC_NOEXCEPT;
+
+/** Records at the clock that \p person confirmed the relationship (\p reachable
+ * nonzero: an opt-in, as a `follow` event does) or ended it (0: an opt-out; a
+ * later follow or opt-in confirms again). Only reachable customers get
+ * `contact_due`. The person need not be known yet, as for
+ * `lc_engine_set_birthday`; statuses as there. */
+LC_API lc_status lc_engine_set_reachable(lc_engine* engine, const char* person, int reachable) LC_NOEXCEPT;
 
 /* ------------------------------------------------------------------------ */
 /* Snapshots                                                                 */

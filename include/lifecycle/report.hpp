@@ -2,7 +2,8 @@
 /// \file report.hpp
 /// The replay report: feed an event CSV to an engine, collect what a growth team
 /// looks at (counts, the transition matrix, conversion, retention, time in each
-/// stage), and render it as text tables, JSON, a Graphviz graph, or CSV.
+/// stage, signals, tiers, NPS), and render it as text tables, JSON, a Graphviz
+/// graph, or CSV.
 ///
 /// ```
 /// lifecycle::engine eng(rules, {lifecycle::history_mode::none});
@@ -29,9 +30,11 @@
 #include "lifecycle/engine.hpp"
 #include "lifecycle/event_csv.hpp"
 #include "lifecycle/flows.hpp"
+#include "lifecycle/nps.hpp"
 #include "lifecycle/people_graph.hpp"
 #include "lifecycle/policy.hpp"
 #include "lifecycle/role.hpp"
+#include "lifecycle/signal.hpp"
 #include "lifecycle/stage.hpp"
 #include "lifecycle/transition.hpp"
 
@@ -95,14 +98,17 @@ replay_counts replay_csv(event_csv_reader& reader, engine& eng, const replay_opt
 /// what the report needs beyond the engine's own counters: whether and when the
 /// person converted, when they first became passive, how long each finished
 /// stay in a stage lasted, the transitions by cause, and the person's path
-/// through the stages with the times of the steps the flows measure. Create it
-/// before the engine's first event; it must not outlive the engine, and the
-/// engine must not be moved while it watches. O(1) per transition (plus one
-/// `profile_of` at a person's first stage change); about 70 bytes per person
-/// who changed stage.
+/// through the stages with the times of the steps the flows measure; with
+/// \p keep_signals also every signal (`change::signal`), in the order the
+/// engine emitted them. Only stage transitions feed the matrix, the stays and
+/// the flows: role changes and signals never do. Create it before the engine's
+/// first event; it must not outlive the engine, and the engine must not be
+/// moved while it watches. O(1) per transition (plus one `profile_of` at a
+/// person's first stage change); about 70 bytes per person who changed stage,
+/// plus `sizeof(transition)` per signal kept.
 class report_collector {
  public:
-  explicit report_collector(engine& eng);
+  explicit report_collector(engine& eng, bool keep_signals = false);
   ~report_collector();
   report_collector(const report_collector&) = delete;
   report_collector& operator=(const report_collector&) = delete;
@@ -120,6 +126,8 @@ class report_collector {
   /// same outcomes by direct count, the \p top_paths most common paths and the
   /// durations (flows.hpp). O(persons who changed stage).
   flow_summary flows(std::size_t top_paths = 10) const;
+  /// The signals seen so far, in emission order (empty unless constructed with keep_signals).
+  std::span<const transition> signals() const noexcept;
 
  private:
   struct impl;
@@ -208,6 +216,13 @@ struct replay_report {
   people_summary people;
   /// The top ten advocates: most referred persons who became customers.
   std::vector<advocate_entry> advocates;
+  /// Signals emitted during the replay, by kind (`engine::signal_counts`).
+  std::array<std::uint64_t, signal_count> signals{};
+  /// Known persons per tier, indexed like `rules.tiers` (`engine::tier_counts`);
+  /// empty when the policy has no tiers. With one tier, every person is in it.
+  std::vector<std::uint64_t> tiers;
+  /// Each person's latest feedback score, overall, by stage and by primary role (`engine::nps`).
+  nps_table nps;
 };
 
 /// Computes the report from the engine (as of its clock) and the collector.
@@ -228,10 +243,18 @@ std::string render_dot(const replay_report& r);
 /// `person,stage,roles,primary_role,purchases` first (roles `;`-separated in
 /// report order, empty when none; purchases net of refunds), then
 /// `coupon_purchases,refunded_purchases,spend,first_seen,first_purchase,last_purchase,stage_since`
-/// and `days_<stage>` for each stage.
+/// and `days_<stage>` for each stage; with a customer-base model `p_alive,expected_purchases,clv`;
+/// last, when the policy tracks signals, tiers or NPS, `points,tier,reachable,nps_score`
+/// (tier by name, empty without tiers; reachable `true`/`false`; nps_score empty without one).
 void write_profiles_csv(std::ostream& out, const engine& eng);
 
-/// One CSV row per transition: `time,person,change,from,to,role,cause,reason`.
+/// One CSV row per stage or role transition: `time,person,change,from,to,role,cause,reason`.
+/// Signals among \p transitions are skipped: `write_signals_csv` writes them.
 void write_transitions_csv(std::ostream& out, const engine& eng, std::span<const transition> transitions);
+
+/// One CSV row per signal among \p transitions (others are skipped), in their
+/// order: `person,signal,time,cause,reason`. Feed it `report_collector::signals()`
+/// or `engine::all_history()`.
+void write_signals_csv(std::ostream& out, const engine& eng, std::span<const transition> transitions);
 
 }  // namespace lifecycle

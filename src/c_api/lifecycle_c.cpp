@@ -50,11 +50,29 @@ static_assert(LC_INGEST_REJECTED == static_cast<int>(lc::ingest_status::rejected
 static_assert(LC_REJECT_PERSON_TOO_LONG == static_cast<int>(lc::reject_reason::person_too_long) &&
               LC_REJECT_TOO_FAR_AHEAD == static_cast<int>(lc::reject_reason::too_far_ahead) &&
               LC_REJECT_BAD_SCORE == static_cast<int>(lc::reject_reason::bad_score));
-static_assert(LC_CHANGE_ROLE_LOST == static_cast<int>(lc::change::role_lost));
+static_assert(LC_CHANGE_ROLE_LOST == static_cast<int>(lc::change::role_lost) &&
+              LC_CHANGE_SIGNAL == static_cast<int>(lc::change::signal) && lc::change_names.size() == 4);
+static_assert(LC_SIGNAL_COUNT == lc::signal_count);
+static_assert(LC_SIGNAL_BROWSE_NO_BUY == static_cast<int>(lc::signal_kind::browse_no_buy) &&
+              LC_SIGNAL_ABANDONED_CART == static_cast<int>(lc::signal_kind::abandoned_cart) &&
+              LC_SIGNAL_USAGE_DECLINE == static_cast<int>(lc::signal_kind::usage_decline) &&
+              LC_SIGNAL_CONTACT_DUE == static_cast<int>(lc::signal_kind::contact_due) &&
+              LC_SIGNAL_OVER_CONTACTED == static_cast<int>(lc::signal_kind::over_contacted) &&
+              LC_SIGNAL_BIRTHDAY == static_cast<int>(lc::signal_kind::birthday) &&
+              LC_SIGNAL_TIER_UP == static_cast<int>(lc::signal_kind::tier_up) &&
+              LC_SIGNAL_TIER_DOWN == static_cast<int>(lc::signal_kind::tier_down));
 static_assert(LC_CAUSE_CORRECTION == static_cast<int>(lc::cause::correction));
 static_assert(LC_RULE_OTHER_ROLE == static_cast<int>(lc::reason::rule::other_role) &&
               LC_RULE_ROLE_HELD == static_cast<int>(lc::reason::rule::role_held) &&
               LC_RULE_LAPSE_MODEL == static_cast<int>(lc::reason::rule::lapse_model));
+// The signal rules follow the signal kinds in order.
+static_assert(LC_RULE_BROWSE_NO_BUY == static_cast<int>(lc::reason::rule::browse_no_buy) &&
+              LC_RULE_USAGE_DECLINE == static_cast<int>(lc::reason::rule::usage_decline) &&
+              LC_RULE_BIRTHDAY == static_cast<int>(lc::reason::rule::birthday) &&
+              LC_RULE_TIER_DOWN == static_cast<int>(lc::reason::rule::tier_down) &&
+              LC_RULE_TIER_DOWN - LC_RULE_BROWSE_NO_BUY == LC_SIGNAL_TIER_DOWN);
+// `signal` went into lc_transition's tail padding: callers built before it still pass a big enough struct.
+static_assert(sizeof(void*) != 8 || sizeof(lc_transition) == 72, "lc_transition grew on a 64-bit platform");
 static_assert(LC_HISTORY_NONE == static_cast<int>(lc::history_mode::none));
 
 namespace {
@@ -312,6 +330,7 @@ void fill(lc_transition& out, const lc::transition& t, const std::string& person
   out.rule = static_cast<lc_rule>(t.why.which);
   out.rule_role = static_cast<lc_role>(t.why.about);
   for (std::size_t i = 0; i < 4; ++i) out.figures[i] = t.why.figures[i];
+  out.signal = static_cast<lc_signal>(t.signal_raised);
 }
 
 template <class Enum>
@@ -321,6 +340,22 @@ bool in_range(Enum v, int count) noexcept {
 
 lc_status new_engine(lc::engine eng, lc_engine** out) {
   *out = new lc_engine(std::move(eng));
+  return LC_OK;
+}
+
+// The person of lc_engine_set_birthday / lc_engine_set_reachable: checked, then
+// interned, so a host may set them before the person's first event. The policy
+// is checked first, so a refused call leaves no new name behind.
+lc_status attribute_person(lc_engine* engine, const char* fn, const char* person, lc::person_id& id) {
+  std::string_view name;
+  if (const lc_status s = text_arg(engine, fn, "person", person, false, name); s != LC_OK) return s;
+  if (name.empty()) return fail(engine, LC_INVALID_ARGUMENT, fn, ": person is empty");
+  if (name.size() > max_person_bytes)
+    return fail(engine, LC_INVALID_ARGUMENT, fn, ": person is longer than ", max_person_bytes, " bytes");
+  if (!engine->eng.rules().tracks_signals())
+    return fail(engine, LC_INVALID_STATE, fn,
+                ": the policy tracks no signals, tiers or NPS (signals = none, tiers = none, nps = false)");
+  id = engine->eng.intern(name);
   return LC_OK;
 }
 
@@ -360,7 +395,11 @@ LC_API const char* lc_ingest_status_name(lc_ingest_status status) noexcept {
 }
 
 LC_API const char* lc_change_name(lc_change change) noexcept {
-  return in_range(change, 3) ? lc::to_string(static_cast<lc::change>(change)).data() : nullptr;
+  return in_range(change, 4) ? lc::to_string(static_cast<lc::change>(change)).data() : nullptr;
+}
+
+LC_API const char* lc_signal_name(lc_signal signal) noexcept {
+  return in_range(signal, LC_SIGNAL_COUNT) ? lc::to_string(static_cast<lc::signal_kind>(signal)).data() : nullptr;
 }
 
 LC_API const char* lc_cause_name(lc_cause cause) noexcept {
@@ -597,9 +636,9 @@ LC_API lc_status lc_transition_text(const lc_transition* t, char* buf, size_t* s
   static constexpr const char* fn = "lc_transition_text";
   return guarded(nullptr, fn, [&] {
     LC_CHECK_POINTER(nullptr, fn, t);
-    if (!in_range(t->change, 3) || !in_range(t->from, LC_STAGE_COUNT) || !in_range(t->to, LC_STAGE_COUNT) ||
-        !in_range(t->role, LC_ROLE_COUNT) || !in_range(t->cause, 3) || !in_range(t->rule, LC_RULE_LAPSE_MODEL + 1) ||
-        !in_range(t->rule_role, LC_ROLE_COUNT))
+    if (!in_range(t->change, 4) || !in_range(t->from, LC_STAGE_COUNT) || !in_range(t->to, LC_STAGE_COUNT) ||
+        !in_range(t->role, LC_ROLE_COUNT) || !in_range(t->cause, 3) || !in_range(t->rule, LC_RULE_TIER_DOWN + 1) ||
+        !in_range(t->rule_role, LC_ROLE_COUNT) || !in_range(t->signal, LC_SIGNAL_COUNT))
       return fail(nullptr, LC_INVALID_ARGUMENT, fn, ": the transition holds a value outside its enum");
     if (const lc_status s = time_arg(nullptr, fn, t->when_us); s != LC_OK) return s;
     lc::transition x;
@@ -607,6 +646,7 @@ LC_API lc_status lc_transition_text(const lc_transition* t, char* buf, size_t* s
     x.from = static_cast<lc::stage>(t->from);
     x.to = static_cast<lc::stage>(t->to);
     x.role_changed = static_cast<lc::role>(t->role);
+    x.signal_raised = static_cast<lc::signal_kind>(t->signal);
     x.when = lc::time_from_us(t->when_us);
     x.cause = static_cast<lc::cause>(t->cause);
     x.why.which = static_cast<lc::reason::rule>(t->rule);
@@ -712,6 +752,80 @@ LC_API lc_status lc_counts_get(const lc_engine* engine, lc_counts* out) noexcept
     for (std::size_t i = 0; i < LC_STAGE_COUNT; ++i)
       for (std::size_t j = 0; j < LC_STAGE_COUNT; ++j) c.moves[i][j] = m[i][j];
     std::memcpy(out, &c, sizeof c);
+    return LC_OK;
+  });
+}
+
+// --- signals, points, tiers and NPS -----------------------------------------------------
+
+LC_API lc_status lc_signal_profile_get(const lc_engine* engine, const char* person, lc_signal_profile* out) noexcept {
+  static constexpr const char* fn = "lc_signal_profile_get";
+  LC_CHECK_ENGINE(engine, fn, true);
+  return guarded(engine, fn, [&] {
+    std::string_view name;
+    if (const lc_status s = text_arg(engine, fn, "person", person, false, name); s != LC_OK) return s;
+    LC_CHECK_POINTER(engine, fn, out);
+    const auto p = engine->eng.profile_of(name);
+    if (!p) return fail(engine, LC_NOT_FOUND, fn, ": no event has reached person '", name, "'");
+    const lc::tier_list& tiers = engine->eng.rules().tiers;  // lives as long as the engine
+    lc_signal_profile r;
+    std::memset(&r, 0, sizeof r);  // padding too
+    r.points = p->points;
+    r.tier = p->tier;
+    r.reachable = p->reachable ? 1 : 0;
+    r.tier_name = p->tier < tiers.size() ? tiers[p->tier].name.c_str() : "";
+    r.birthday_month = p->birthday ? p->birthday->month : 0;
+    r.birthday_day = p->birthday ? p->birthday->day : 0;
+    r.nps_score = p->nps_score ? *p->nps_score : -1;
+    std::memcpy(out, &r, sizeof r);
+    return LC_OK;
+  });
+}
+
+LC_API lc_status lc_signal_counts_get(const lc_engine* engine, lc_signal_counts* out) noexcept {
+  static constexpr const char* fn = "lc_signal_counts_get";
+  LC_CHECK_ENGINE(engine, fn, true);
+  return guarded(engine, fn, [&] {
+    LC_CHECK_POINTER(engine, fn, out);
+    lc_signal_counts c;
+    std::memset(&c, 0, sizeof c);
+    const auto n = engine->eng.signal_counts();
+    std::copy(n.begin(), n.end(), c.signals);
+    std::memcpy(out, &c, sizeof c);
+    return LC_OK;
+  });
+}
+
+LC_API lc_status lc_engine_set_birthday(lc_engine* engine, const char* person, int month, int day) noexcept {
+  static constexpr const char* fn = "lc_engine_set_birthday";
+  LC_CHECK_ENGINE(engine, fn, false);
+  return guarded(engine, fn, [&] {
+    std::optional<lc::month_day> md;
+    if (month != 0) {
+      // Range first: the month_day fields are bytes.
+      const lc::month_day d{static_cast<std::uint8_t>(month >= 1 && month <= 12 ? month : 0),
+                            static_cast<std::uint8_t>(day >= 1 && day <= 31 ? day : 0)};
+      if (!d.valid())
+        return fail(engine, LC_INVALID_ARGUMENT, fn, ": month ", month, ", day ", day,
+                    " is not a day of the year (month 1..12, or 0 to clear)");
+      md = d;
+    }
+    lc::person_id id;
+    if (const lc_status s = attribute_person(engine, fn, person, id); s != LC_OK) return s;
+    engine->changed();
+    engine->eng.set_birthday(id, md);
+    return LC_OK;
+  });
+}
+
+LC_API lc_status lc_engine_set_reachable(lc_engine* engine, const char* person, int reachable) noexcept {
+  static constexpr const char* fn = "lc_engine_set_reachable";
+  LC_CHECK_ENGINE(engine, fn, false);
+  return guarded(engine, fn, [&] {
+    lc::person_id id;
+    if (const lc_status s = attribute_person(engine, fn, person, id); s != LC_OK) return s;
+    engine->changed();
+    engine->eng.set_reachable(id, reachable != 0);
     return LC_OK;
   });
 }

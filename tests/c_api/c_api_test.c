@@ -148,7 +148,20 @@ static void test_names(void) {
   CHECK_STR(lc_change_name(LC_CHANGE_STAGE), "stage");
   CHECK_STR(lc_change_name(LC_CHANGE_ROLE_GAINED), "role_gained");
   CHECK_STR(lc_change_name(LC_CHANGE_ROLE_LOST), "role_lost");
-  CHECK(lc_change_name((lc_change)3) == NULL);
+  CHECK_STR(lc_change_name(LC_CHANGE_SIGNAL), "signal");
+  CHECK(lc_change_name((lc_change)4) == NULL);
+  CHECK(lc_change_name((lc_change)-1) == NULL);
+
+  CHECK_STR(lc_signal_name(LC_SIGNAL_BROWSE_NO_BUY), "browse_no_buy");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_ABANDONED_CART), "abandoned_cart");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_USAGE_DECLINE), "usage_decline");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_CONTACT_DUE), "contact_due");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_OVER_CONTACTED), "over_contacted");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_BIRTHDAY), "birthday");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_TIER_UP), "tier_up");
+  CHECK_STR(lc_signal_name(LC_SIGNAL_TIER_DOWN), "tier_down");
+  CHECK(lc_signal_name((lc_signal)LC_SIGNAL_COUNT) == NULL);
+  CHECK(lc_signal_name((lc_signal)-1) == NULL);
 
   CHECK_STR(lc_cause_name(LC_CAUSE_EVENT), "event");
   CHECK_STR(lc_cause_name(LC_CAUSE_TIME), "time");
@@ -316,6 +329,7 @@ static void test_policy(void) {
     CHECK_STATUS(lc_policy_get(policy, lc_policy_key(i), buf, &size), LC_OK);
   }
   CHECK_STR(lc_policy_key(0), "new_days");
+  CHECK_STR(lc_policy_key(42), "nps");
   CHECK(lc_policy_key(lc_policy_key_count()) == NULL);
 
   lc_policy_destroy(policy);
@@ -704,8 +718,8 @@ struct seen {
   int calls;
   char persons[8][16];
   lc_change changes[8];
-  lc_status reentry[8]; /* what calls from inside the callback returned */
-  lc_status allowed[3];
+  lc_status reentry[10]; /* what calls from inside the callback returned */
+  lc_status allowed[5];
 };
 
 static void on_transition(const lc_transition* t, void* user) {
@@ -729,11 +743,19 @@ static void on_transition(const lc_transition* t, void* user) {
     s->reentry[5] = lc_engine_save(s->engine, "never-written.snap");
     s->reentry[6] = lc_set_callback(s->engine, NULL, NULL);
     s->reentry[7] = lc_transition_at(s->engine, 0, NULL);
+    s->reentry[8] = lc_engine_set_birthday(s->engine, t->person, 1, 1);
+    s->reentry[9] = lc_engine_set_reachable(s->engine, t->person, 1);
     lc_engine_destroy(s->engine); /* ignored */
     /* ...reading is allowed, and sees the state after the change. */
     s->allowed[0] = lc_profile_get(s->engine, t->person, &p);
     s->allowed[1] = lc_counts_get(s->engine, &c);
     s->allowed[2] = lc_clock(s->engine, &clock);
+    {
+      lc_signal_profile sp;
+      lc_signal_counts sc;
+      s->allowed[3] = lc_signal_profile_get(s->engine, t->person, &sp);
+      s->allowed[4] = lc_signal_counts_get(s->engine, &sc);
+    }
   }
   ++s->calls;
 }
@@ -753,8 +775,8 @@ static void test_callback(void) {
   CHECK(s.calls == 2 && r.transitions == 2);
   CHECK_STR(s.persons[0], "mina");
   CHECK(s.changes[0] == LC_CHANGE_STAGE && s.changes[1] == LC_CHANGE_ROLE_GAINED);
-  for (i = 0; i < 8; ++i) CHECK(s.reentry[i] == LC_INVALID_STATE);
-  for (i = 0; i < 3; ++i) CHECK(s.allowed[i] == LC_OK);
+  for (i = 0; i < 10; ++i) CHECK(s.reentry[i] == LC_INVALID_STATE);
+  for (i = 0; i < 5; ++i) CHECK(s.allowed[i] == LC_OK);
   /* The engine survived the destroy from inside; its list holds the call's transitions. */
   CHECK_STATUS(lc_transition_count(engine, &n), LC_OK);
   CHECK(n == 2);
@@ -817,6 +839,244 @@ static void test_counts(void) {
   lc_engine_destroy(engine);
 }
 
+/* --- signals, points, tiers and NPS ----------------------------------------------- */
+
+struct signals_seen {
+  int calls;
+  int signals;
+  lc_signal last;
+  char person[16];
+};
+
+static void on_signal(const lc_transition* t, void* user) {
+  struct signals_seen* s = (struct signals_seen*)user;
+  ++s->calls;
+  if (t->change != LC_CHANGE_SIGNAL) return;
+  ++s->signals;
+  s->last = t->signal;
+  snprintf(s->person, sizeof s->person, "%s", t->person);
+}
+
+/* Finds the first signal of kind \p kind in the engine's list; -1 when none. */
+static long find_signal(const lc_engine* engine, lc_signal kind, lc_transition* out) {
+  size_t n = 0, i;
+  if (lc_transition_count(engine, &n) != LC_OK) return -1;
+  for (i = 0; i < n; ++i)
+    if (lc_transition_at(engine, i, out) == LC_OK && out->change == LC_CHANGE_SIGNAL && out->signal == kind)
+      return (long)i;
+  return -1;
+}
+
+/* Signals come through the list, the callback and the history like any transition. */
+static void test_signal_transitions(void) {
+  lc_engine* engine = new_engine(LC_HISTORY_FULL);
+  lc_event e = simple("ann", "2024-05-06T09:15", "view");
+  lc_ingest_result r;
+  lc_transition t;
+  lc_signal_counts c;
+  struct signals_seen seen;
+  char text[256];
+  size_t size, n = 0, i;
+  memset(&seen, 0, sizeof seen);
+
+  CHECK_STATUS(lc_set_callback(engine, on_signal, &seen), LC_OK);
+  CHECK_STATUS(lc_ingest(engine, &e, &r), LC_OK);
+  CHECK(seen.signals == 0);
+  /* At exactly 24 hours the view is not yet unanswered (a purchase then would still answer it). */
+  CHECK_STATUS(lc_advance(engine, T_2024_05_06_0915 + 24 * HOUR, &n), LC_OK);
+  CHECK(n == 0 && seen.signals == 0);
+  CHECK_STATUS(lc_advance(engine, T_2024_05_06_0915 + 25 * HOUR, &n), LC_OK);
+  CHECK(n == 1);
+  CHECK(seen.signals == 1 && seen.last == LC_SIGNAL_BROWSE_NO_BUY);
+  CHECK_STR(seen.person, "ann");
+  memset(&t, 0xff, sizeof t);
+  CHECK_STATUS(lc_transition_at(engine, 0, &t), LC_OK);
+  CHECK(t.change == LC_CHANGE_SIGNAL && t.signal == LC_SIGNAL_BROWSE_NO_BUY);
+  CHECK(t.cause == LC_CAUSE_TIME && t.rule == LC_RULE_BROWSE_NO_BUY);
+  CHECK(t.figures[0] == 24 && t.figures[1] == 1 && t.figures[2] == 7);
+  CHECK(t.when_us == T_2024_05_06_0915 + 24 * HOUR);
+  CHECK_STR(t.person, "ann");
+  size = sizeof text;
+  CHECK_STATUS(lc_transition_text(&t, text, &size), LC_OK);
+  CHECK_STR(text, "2024-05-07T09:15:00 signal browse_no_buy (time): browse_no_buy: 1 view and no purchase "
+                  "within 24 hours (at most once per 7 days)");
+  t.signal = (lc_signal)LC_SIGNAL_COUNT;
+  CHECK_STATUS(lc_transition_text(&t, text, &size), LC_INVALID_ARGUMENT);
+  CHECK(message_has(NULL, "outside its enum"));
+  t.signal = LC_SIGNAL_TIER_DOWN;
+  t.rule = (lc_rule)(LC_RULE_TIER_DOWN + 1);
+  CHECK_STATUS(lc_transition_text(&t, text, &size), LC_INVALID_ARGUMENT);
+  t.rule = LC_RULE_TIER_DOWN;
+  t.change = (lc_change)4;
+  CHECK_STATUS(lc_transition_text(&t, text, &size), LC_INVALID_ARGUMENT);
+
+  /* The history keeps the signal after the view's own transitions. */
+  CHECK_STATUS(lc_history(engine, "ann", &n), LC_OK);
+  CHECK(n >= 2);
+  CHECK_STATUS(lc_transition_at(engine, n - 1, &t), LC_OK);
+  CHECK(t.change == LC_CHANGE_SIGNAL && t.signal == LC_SIGNAL_BROWSE_NO_BUY);
+
+  /* 600.00 is 600 points: silver (500), a tier_up caused by the event. */
+  e = purchase("bo", "2024-05-07T12:00", 60000, "o1");
+  CHECK_STATUS(lc_ingest(engine, &e, &r), LC_OK);
+  CHECK(find_signal(engine, LC_SIGNAL_TIER_UP, &t) >= 0);
+  CHECK(t.cause == LC_CAUSE_EVENT && t.figures[0] == 600 && t.figures[1] == 500 && t.figures[3] == 1);
+  CHECK(seen.signals == 2 && seen.last == LC_SIGNAL_TIER_UP);
+
+  memset(&c, 0xff, sizeof c);
+  CHECK_STATUS(lc_signal_counts_get(engine, &c), LC_OK);
+  for (i = 0; i < LC_SIGNAL_COUNT; ++i)
+    CHECK(c.signals[i] == (i == LC_SIGNAL_BROWSE_NO_BUY || i == LC_SIGNAL_TIER_UP ? 1u : 0u));
+  CHECK_STATUS(lc_signal_counts_get(engine, NULL), LC_INVALID_ARGUMENT);
+  CHECK(message_has(engine, "out is NULL"));
+  CHECK_STATUS(lc_signal_counts_get(NULL, &c), LC_INVALID_ARGUMENT);
+  CHECK(message_has(NULL, "engine is NULL"));
+  lc_engine_destroy(engine);
+
+  /* Without the history the signals still reach the list and the callback; the history keeps none. */
+  engine = new_engine(LC_HISTORY_STAGES);
+  e = simple("ann", "2024-05-06T09:15", "cart");
+  CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  CHECK_STATUS(lc_advance(engine, T_2024_05_06_0915 + 25 * HOUR, &n), LC_OK);
+  CHECK(n == 1 && find_signal(engine, LC_SIGNAL_ABANDONED_CART, &t) == 0);
+  CHECK_STATUS(lc_history(engine, "ann", &n), LC_OK);
+  CHECK(n == 0);
+  lc_engine_destroy(engine);
+}
+
+static void test_signal_profile(void) {
+  lc_engine* engine = new_engine(LC_HISTORY_NONE);
+  lc_event e;
+  lc_signal_profile p;
+  lc_transition t;
+  size_t n = 0;
+  static char long_name[65537];
+
+  e = purchase("bo", "2024-05-06T09:15", 60000, "o1");
+  CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  e = simple("bo", "2024-05-06T10:00", "feedback");
+  e.has_score = 1;
+  e.score = 9;
+  CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  memset(&p, 0xa5, sizeof p);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.points == 600 && p.tier == 1);
+  CHECK_STR(p.tier_name, "silver");
+  CHECK(p.reachable == 0 && p.birthday_month == 0 && p.birthday_day == 0);
+  CHECK(p.nps_score == 9);
+
+  /* Reachable: an opt-in, then an opt-out; a follow event confirms as an opt-in does. */
+  CHECK_STATUS(lc_engine_set_reachable(engine, "bo", 1), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.reachable == 1);
+  CHECK_STATUS(lc_engine_set_reachable(engine, "bo", 0), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.reachable == 0);
+  e = simple("bo", "2024-05-06T11:00", "follow");
+  CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.reachable == 1);
+  /* A reachable customer never contacted: contact_due 30 days after the first purchase. */
+  CHECK_STATUS(lc_advance(engine, T_2024_06_05 + HOUR, &n), LC_OK);
+  CHECK(find_signal(engine, LC_SIGNAL_CONTACT_DUE, &t) >= 0);
+  CHECK_STR(t.person, "bo");
+  CHECK(t.when_us == T_2024_06_05 && t.rule == LC_RULE_CONTACT_DUE && t.figures[1] == 30);
+
+  /* Birthdays: set, cleared, 29 February; the signal at the start of the day. */
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 6, 10), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.birthday_month == 6 && p.birthday_day == 10);
+  CHECK_STATUS(lc_advance(engine, T_2024_06_05 + 6 * 24 * HOUR, &n), LC_OK); /* 06-11 */
+  CHECK(find_signal(engine, LC_SIGNAL_BIRTHDAY, &t) >= 0);
+  CHECK(t.when_us == T_2024_06_05 + 5 * 24 * HOUR && t.cause == LC_CAUSE_TIME);
+  CHECK(t.figures[0] == 6 && t.figures[1] == 10 && t.figures[2] == 0);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 2, 29), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.birthday_month == 2 && p.birthday_day == 29);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 0, 12345), LC_OK); /* month 0 clears; the day is ignored */
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.birthday_month == 0 && p.birthday_day == 0);
+
+  /* Days that are no day of the year: refused, the birthday unchanged. */
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 7, 4), LC_OK);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 13, 1), LC_INVALID_ARGUMENT);
+  CHECK(message_has(engine, "month 13, day 1"));
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 2, 30), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 4, 31), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 1, 0), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 1, 32), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", -1, 1), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 257, 1), LC_INVALID_ARGUMENT); /* not 1 as a byte */
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+  CHECK(p.birthday_month == 7 && p.birthday_day == 4);
+
+  /* Persons: NULL, empty, not UTF-8, too long; a NULL engine. */
+  CHECK_STATUS(lc_engine_set_birthday(engine, NULL, 1, 1), LC_INVALID_ARGUMENT);
+  CHECK(message_has(engine, "person is NULL"));
+  CHECK_STATUS(lc_engine_set_birthday(engine, "", 1, 1), LC_INVALID_ARGUMENT);
+  CHECK(message_has(engine, "person is empty"));
+  CHECK_STATUS(lc_engine_set_birthday(engine, "b\xc3", 1, 1), LC_INVALID_ARGUMENT);
+  CHECK(message_has(engine, "UTF-8"));
+  memset(long_name, 'a', sizeof long_name - 1);
+  CHECK_STATUS(lc_engine_set_birthday(engine, long_name, 1, 1), LC_INVALID_ARGUMENT);
+  CHECK(message_has(engine, "longer than 65535 bytes"));
+  CHECK_STATUS(lc_engine_set_birthday(NULL, "bo", 1, 1), LC_INVALID_ARGUMENT);
+  CHECK(message_has(NULL, "engine is NULL"));
+  CHECK_STATUS(lc_engine_set_reachable(engine, NULL, 1), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_reachable(engine, "", 1), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_reachable(engine, "\xff", 1), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_reachable(engine, long_name, 1), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_engine_set_reachable(NULL, "bo", 1), LC_INVALID_ARGUMENT);
+
+  /* lc_signal_profile_get's errors; the struct untouched on failure. */
+  memset(&p, 0x5a, sizeof p);
+  CHECK_STATUS(lc_signal_profile_get(engine, "nobody", &p), LC_NOT_FOUND);
+  CHECK(message_has(engine, "'nobody'"));
+  CHECK(p.points == (int64_t)0x5a5a5a5a5a5a5a5aLL);
+  CHECK_STATUS(lc_signal_profile_get(engine, NULL, &p), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_signal_profile_get(engine, "\xfe", &p), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_signal_profile_get(engine, "bo", NULL), LC_INVALID_ARGUMENT);
+  CHECK_STATUS(lc_signal_profile_get(NULL, "bo", &p), LC_INVALID_ARGUMENT);
+
+  /* A person set up before their first event: not known yet, the birthday kept for them. */
+  CHECK_STATUS(lc_engine_set_birthday(engine, "newbie", 6, 20), LC_OK);
+  CHECK_STATUS(lc_engine_set_reachable(engine, "newbie", 1), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "newbie", &p), LC_NOT_FOUND);
+  e = simple("newbie", NULL, "visit");
+  e.time_us = T_2024_06_05 + 7 * 24 * HOUR; /* 06-12 */
+  CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  CHECK_STATUS(lc_signal_profile_get(engine, "newbie", &p), LC_OK);
+  CHECK(p.birthday_month == 6 && p.birthday_day == 20 && p.reachable == 1);
+  CHECK(p.points == 0 && p.tier == 0 && p.nps_score == -1);
+  CHECK_STR(p.tier_name, "member");
+  CHECK_STATUS(lc_advance(engine, T_2024_06_05 + 16 * 24 * HOUR, &n), LC_OK); /* 06-21 */
+  CHECK(find_signal(engine, LC_SIGNAL_BIRTHDAY, &t) >= 0);
+  CHECK_STR(t.person, "newbie");
+  CHECK(t.when_us == T_2024_06_05 + 15 * 24 * HOUR);
+  lc_engine_destroy(engine);
+
+  /* A policy that tracks nothing: the calls are refused, the profile holds the defaults. */
+  {
+    lc_policy* policy = NULL;
+    CHECK_STATUS(lc_policy_create(&policy), LC_OK);
+    CHECK_STATUS(lc_policy_set(policy, "signals", "none"), LC_OK);
+    CHECK_STATUS(lc_policy_set(policy, "tiers", "none"), LC_OK);
+    CHECK_STATUS(lc_policy_set(policy, "nps", "false"), LC_OK);
+    CHECK_STATUS(lc_engine_create(policy, LC_HISTORY_FULL, &engine), LC_OK);
+    lc_policy_destroy(policy);
+    e = purchase("bo", "2024-05-06T09:15", 60000, "o1");
+    CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+    CHECK_STATUS(lc_engine_set_birthday(engine, "bo", 1, 1), LC_INVALID_STATE);
+    CHECK(message_has(engine, "tracks no signals"));
+    CHECK_STATUS(lc_engine_set_reachable(engine, "bo", 1), LC_INVALID_STATE);
+    CHECK(message_has(engine, "tracks no signals"));
+    CHECK_STATUS(lc_signal_profile_get(engine, "bo", &p), LC_OK);
+    CHECK(p.points == 0 && p.tier == 0 && p.reachable == 0 && p.nps_score == -1);
+    CHECK_STR(p.tier_name, "");
+    lc_engine_destroy(engine);
+  }
+}
+
 /* --- snapshots ------------------------------------------------------------------ */
 
 static lc_engine* story_engine(void) {
@@ -831,23 +1091,36 @@ static lc_engine* story_engine(void) {
   CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
   e = simple("bo", "2024-05-09T09:15", "join");
   CHECK_STATUS(lc_ingest(engine, &e, NULL), LC_OK);
+  CHECK_STATUS(lc_engine_set_birthday(engine, "mina", 8, 1), LC_OK); /* the signal state travels too */
   return engine;
 }
 
-/* The two engines agree on counts, clock and every profile of the story. */
+/* The two engines agree on counts, signal counts, clock and every profile of the story. */
 static int same_engines(const lc_engine* a, const lc_engine* b) {
   static const char* persons[4] = {"mina", "ada", "bo", "cy"};
   lc_counts ca, cb;
+  lc_signal_counts sa_, sb_;
   int64_t ta, tb;
   size_t i;
   if (lc_counts_get(a, &ca) != LC_OK || lc_counts_get(b, &cb) != LC_OK) return 0;
   if (memcmp(&ca, &cb, sizeof ca) != 0) return 0;
+  if (lc_signal_counts_get(a, &sa_) != LC_OK || lc_signal_counts_get(b, &sb_) != LC_OK) return 0;
+  if (memcmp(&sa_, &sb_, sizeof sa_) != 0) return 0;
   if (lc_clock(a, &ta) != LC_OK || lc_clock(b, &tb) != LC_OK || ta != tb) return 0;
   for (i = 0; i < 4; ++i) {
     lc_profile pa, pb;
+    lc_signal_profile qa, qb;
     const lc_status sa = lc_profile_get(a, persons[i], &pa), sb = lc_profile_get(b, persons[i], &pb);
     if (sa != sb) return 0;
     if (sa == LC_OK && memcmp(&pa, &pb, sizeof pa) != 0) return 0;
+    if (sa != LC_OK) continue;
+    if (lc_signal_profile_get(a, persons[i], &qa) != LC_OK || lc_signal_profile_get(b, persons[i], &qb) != LC_OK)
+      return 0;
+    /* Field by field: tier_name points into each engine's own policy. */
+    if (qa.points != qb.points || qa.tier != qb.tier || strcmp(qa.tier_name, qb.tier_name) != 0 ||
+        qa.reachable != qb.reachable || qa.birthday_month != qb.birthday_month ||
+        qa.birthday_day != qb.birthday_day || qa.nps_score != qb.nps_score)
+      return 0;
   }
   return 1;
 }
@@ -889,6 +1162,13 @@ static void test_snapshot_buffer(void) {
   CHECK_STATUS(lc_engine_restore(bytes, size, &copy), LC_OK);
   CHECK(copy != NULL);
   CHECK(same_engines(engine, copy));
+  {
+    lc_signal_profile p;
+    CHECK_STATUS(lc_signal_profile_get(copy, "mina", &p), LC_OK);
+    CHECK(p.birthday_month == 8 && p.birthday_day == 1);
+    CHECK_STATUS(lc_signal_profile_get(copy, "ada", &p), LC_OK);
+    CHECK(p.reachable == 1); /* ada follows */
+  }
   /* Restoring and going on gives what going on without a stop gives. */
   continue_story(engine);
   continue_story(copy);
@@ -1074,6 +1354,8 @@ int main(int argc, char** argv) {
   test_history();
   test_callback();
   test_counts();
+  test_signal_transitions();
+  test_signal_profile();
   test_snapshot_buffer();
   test_snapshot_file();
   test_threads();

@@ -24,6 +24,15 @@ foreach(d ${declarations})
 endforeach()
 list(SORT declared)
 
+# A function declared without LC_API would be hidden in the library and
+# missing from both lists above: every function declaration must carry it.
+file(STRINGS ${HEADER} bare REGEX "^[a-z][^(]*[ *]lc_[a-z_]+\\(")
+foreach(d ${bare})
+  if(NOT d MATCHES "^typedef ")
+    message(FATAL_ERROR "lifecycle.h declares a function without LC_API: ${d}")
+  endif()
+endforeach()
+
 if(NOT exported STREQUAL declared)
   set(extra ${exported})
   list(REMOVE_ITEM extra ${declared})
