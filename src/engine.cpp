@@ -204,7 +204,7 @@ struct engine::impl {
       const std::int64_t next_day_us =
           clock_day < target_day ? day_start_us(clock_day + 1, params.offset_us) : target_us;
       if (book.instant_before(std::min(next_day_us, target_us))) {
-        book.fire_instant(emitter());
+        book.fire_instant([this](std::uint32_t q) -> std::uint8_t& { return persons[q].core.flags; }, emitter());
         continue;
       }
       if (clock_day >= target_day) break;

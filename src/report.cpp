@@ -1055,6 +1055,15 @@ std::string render_dot(const replay_report& r) {
 // ---------------------------------------------------------------------------
 // CSV
 
+namespace {
+// The CSV writers fill a buffer and hand it over a megabyte at a time.
+void write_when_large(std::ostream& out, std::string& buf) {
+  if (buf.size() <= (1u << 20)) return;
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  buf.clear();
+}
+}  // namespace
+
 void write_profiles_csv(std::ostream& out, const engine& eng) {
   std::string buf = "person,stage,roles,primary_role,purchases,coupon_purchases,refunded_purchases,spend,first_seen,"
                     "first_purchase,last_purchase,stage_since";
@@ -1099,10 +1108,7 @@ void write_profiles_csv(std::ostream& out, const engine& eng) {
       if (p->nps_score) buf += std::to_string(*p->nps_score);
     }
     buf += '\n';
-    if (buf.size() > (1u << 20)) {
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-      buf.clear();
-    }
+    write_when_large(out, buf);
   }
   out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
@@ -1119,10 +1125,7 @@ void write_transitions_csv(std::ostream& out, const engine& eng, std::span<const
                        st ? "" : to_string(t.role_changed), to_string(t.cause));
     buf += csv_field(to_string(t.why));
     buf += '\n';
-    if (buf.size() > (1u << 20)) {
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-      buf.clear();
-    }
+    write_when_large(out, buf);
   }
   out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
@@ -1135,10 +1138,7 @@ void write_signals_csv(std::ostream& out, const engine& eng, std::span<const tra
     buf += fmt::format(",{},{},{},", to_string(t.signal_raised), time_text(t.when), to_string(t.cause));
     buf += csv_field(to_string(t.why));
     buf += '\n';
-    if (buf.size() > (1u << 20)) {
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-      buf.clear();
-    }
+    write_when_large(out, buf);
   }
   out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }

@@ -152,8 +152,8 @@ std::string to_string(const reason& r) {
     case rule::browse_no_buy:
     case rule::abandoned_cart: {
       const bool cart = r.which == rule::abandoned_cart;
-      return fmt::format("{}: {} and no purchase within {} hours (at most once per {} days)",
-                         cart ? "abandoned_cart" : "browse_no_buy", plural(b, cart ? "cart" : "view"), a, c);
+      return fmt::format("{}: a {} and no purchase within {} hours (at most once per {} days)",
+                         cart ? "abandoned_cart" : "browse_no_buy", cart ? "cart" : "view", a, c);
     }
     case rule::usage_decline:
       return fmt::format("usage_decline: {} in the last {} days, below half of the {} in the {} days before (>= {})",

@@ -600,10 +600,10 @@ TEST_CASE("report: signals CSV, one row per signal, and a transitions CSV withou
   CHECK(rows[0] == "person,signal,time,cause,reason");
   CHECK(rows[1] == "bob,tier_up,2024-03-01T20:00:00Z,event,tier_up: 60 points in 365 days reach tier 1 (>= 50)");
   CHECK(rows[2] == "ann,browse_no_buy,2024-03-02T10:00:00Z,time,"
-                   "browse_no_buy: 1 view and no purchase within 24 hours (at most once per 7 days)");
+                   "browse_no_buy: a view and no purchase within 24 hours (at most once per 7 days)");
   CHECK(rows[3] == "dee,tier_up,2024-03-02T11:00:00Z,event,tier_up: 120 points in 365 days reach tier 2 (>= 100)");
   CHECK(rows[4] == "\"Cy, Jr.\",abandoned_cart,2024-03-03T09:00:00Z,time,"
-                   "abandoned_cart: 1 cart and no purchase within 24 hours (at most once per 7 days)");
+                   "abandoned_cart: a cart and no purchase within 24 hours (at most once per 7 days)");
 
   // The engine's full history holds the same signals among its transitions;
   // written from it, the file is the same.

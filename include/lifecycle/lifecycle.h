@@ -194,8 +194,8 @@ typedef LC_ENUM(lc_rule) {
   LC_RULE_LAPSE_MODEL = 9,  /**< lapse under a customer-base model: a = P(alive) and b = threshold in
                                  millionths, c = model (1 BG/NBD, 2 Pareto/NBD), d = repeat purchases */
   /* The signals' rules, one each, named like the signal. */
-  LC_RULE_BROWSE_NO_BUY = 10,  /**< a = browse_hours, b = views folded into it, c = browse_repeat_days */
-  LC_RULE_ABANDONED_CART = 11, /**< a = browse_hours, b = carts folded into it, c = browse_repeat_days */
+  LC_RULE_BROWSE_NO_BUY = 10,  /**< a = browse_hours, c = browse_repeat_days */
+  LC_RULE_ABANDONED_CART = 11, /**< a = browse_hours, c = browse_repeat_days */
   LC_RULE_USAGE_DECLINE = 12,  /**< a = events in the last span, b = in the span before, c = decline_days, d = decline_min_events */
   LC_RULE_CONTACT_DUE = 13,    /**< a = days without contact, b = contact_every_days (of the stage), c = 1 if never contacted */
   LC_RULE_OVER_CONTACTED = 14, /**< a = contacts without activity in between, b = over_contact_count, c = over_contact_days */
@@ -363,7 +363,7 @@ LC_API lc_status lc_transition_at(const lc_engine* engine, size_t index, lc_tran
 
 /** Writes \p t as one line, e.g. "2024-06-05T00:00:00 stage new -> passive
  * (time): lapse: last purchase 90 days ago (>= 90)" or "2024-06-02T10:00:00
- * signal browse_no_buy (time): browse_no_buy: 1 view and no purchase within
+ * signal browse_no_buy (time): browse_no_buy: a view and no purchase within
  * 24 hours (at most once per 7 days)". */
 LC_API lc_status lc_transition_text(const lc_transition* t, char* buf, size_t* size) LC_NOEXCEPT;
 

@@ -56,8 +56,8 @@ struct reason {
     lapse_model,     ///< 3 under a model: P(alive) < threshold. a = P(alive) in millionths (rounded down),
                      ///< b = threshold in millionths, c = model (1 BG/NBD, 2 Pareto/NBD), d = repeat purchases x
     // Signals (signal.hpp), one rule each, named like the signal.
-    browse_no_buy,   ///< a = browse_hours, b = views folded into it, c = browse_repeat_days
-    abandoned_cart,  ///< a = browse_hours, b = carts folded into it, c = browse_repeat_days
+    browse_no_buy,   ///< a = browse_hours, c = browse_repeat_days
+    abandoned_cart,  ///< a = browse_hours, c = browse_repeat_days
     usage_decline,   ///< a = events in the last span, b = events in the span before, c = decline_days, d = decline_min_events
     contact_due,     ///< a = days without contact, b = contact_every_days (of the stage), c = 1 if never contacted
     over_contacted,  ///< a = contacts without activity in between, b = over_contact_count, c = over_contact_days

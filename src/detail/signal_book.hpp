@@ -85,15 +85,22 @@ class signal_book {
     }
     switch (k) {
       case event_kind::view:
-        if (sp_.has(signal_kind::browse_no_buy)) browsed(v.id, s, false, at, clock_us);
+      case event_kind::cart: {
+        const bool cart = k == event_kind::cart;
+        if (!sp_.has(cart ? signal_kind::abandoned_cart : signal_kind::browse_no_buy)) break;
+        // The common case, a view in a session that already has one waiting:
+        // in replay, what waits is no later than the clock, and so no later
+        // than this view, which changes nothing (and the record stays untouched).
+        const std::uint8_t bit = cart ? person_core::cart_pending : person_core::view_pending;
+        if ((v.core_flags & bit) != 0 && sp_.replay_clock && at >= clock_us) break;
+        if (browsed(v.id, s, cart, at, clock_us)) v.core_flags |= bit;
         break;
-      case event_kind::cart:
-        if (sp_.has(signal_kind::abandoned_cart)) browsed(v.id, s, true, at, clock_us);
-        break;
+      }
       case event_kind::purchase:
         // A purchase answers the views and carts before it.
-        if (s.view_since != no_time && s.view_since <= at) s.view_since = no_time, s.view_n = 0;
-        if (s.cart_since != no_time && s.cart_since <= at) s.cart_since = no_time, s.cart_n = 0;
+        if (s.view_since != no_time && s.view_since <= at) s.view_since = no_time;
+        if (s.cart_since != no_time && s.cart_since <= at) s.cart_since = no_time;
+        v.core_flags = pending_flags(v.core_flags, s);
         want(contact_due_day(v, s));  // may have become a customer
         if (sp_.tiers && sp_.points_of(k) != 0) want(retier(v, s, clock_us, clock_day, cause::event, emit));
         break;
@@ -229,24 +236,24 @@ class signal_book {
   bool instant_before(std::int64_t before) const { return !heap_.empty() && heap_.front().due < before; }
 
   /// Takes the earliest pending browse signal and emits it unless a purchase
-  /// answered it or the repeat limit holds it back.
-  template <class Emit>
-  void fire_instant(Emit&& emit) {
+  /// answered it or the repeat limit holds it back. `core_flags(person)` gives
+  /// the person's flags, whose pending bits follow the record.
+  template <class Flags, class Emit>
+  void fire_instant(Flags&& core_flags, Emit&& emit) {
     std::pop_heap(heap_.begin(), heap_.end());
     const pending_instant pi = heap_.back();
     heap_.pop_back();
     signal_slot& s = slots_[pi.person];
     std::int64_t& since = pi.cart ? s.cart_since : s.view_since;
     std::int64_t& last = pi.cart ? s.cart_last : s.view_last;
-    std::uint16_t& n = pi.cart ? s.cart_n : s.view_n;
     if (since == no_time || since + sp_.browse_us != pi.due) return;  // answered, or an earlier one replaced it
-    const std::int32_t folded = n;
     since = no_time;
-    n = 0;
+    std::uint8_t& flags = core_flags(pi.person);
+    flags = pending_flags(flags, s);
     if (last != no_time && pi.due - last < sp_.repeat_us) return;  // at most once per browse_repeat_days
     last = pi.due;
     emit(pi.person, signal_record(pi.cart ? signal_kind::abandoned_cart : signal_kind::browse_no_buy, pi.due,
-                                  cause::time, {sp_.browse_hours, folded, sp_.repeat_days, 0}));
+                                  cause::time, {sp_.browse_hours, 0, sp_.repeat_days, 0}));
   }
 
   // -------------------------------------------------------------------------
@@ -274,8 +281,6 @@ class signal_book {
     w.put(static_cast<std::uint32_t>(slots_.size()));
     for (const signal_slot& s : slots_) {
       for (std::int64_t t : {s.view_since, s.cart_since, s.view_last, s.cart_last, s.score_us}) w.put(t);
-      w.put(s.view_n);
-      w.put(s.cart_n);
       w.put(s.score);
       w.put(s.tier);
       w.put(s.flags);
@@ -318,8 +323,6 @@ class signal_book {
         *t = in.get<std::int64_t>();
         if (!time_ok(*t)) in.fail("signal time out of range");
       }
-      s.view_n = in.get<std::uint16_t>();
-      s.cart_n = in.get<std::uint16_t>();
       s.score = in.get<std::int8_t>();
       s.tier = in.get<std::uint8_t>();
       s.flags = in.get<std::uint8_t>();
@@ -410,15 +413,23 @@ class signal_book {
     return later || n >= sp_.decline_min;
   }
 
-  // A view or cart at `at`: pending until a purchase answers it, or browse_hours pass.
-  void browsed(std::uint32_t p, signal_slot& s, bool cart, std::int64_t at, std::int64_t clock_us) {
-    if (at + sp_.browse_us < clock_us) return;  // its hours are over already: the moment has passed
+  // A view or cart at `at`: pending until a purchase answers it, or browse_hours
+  // pass. Returns whether one is pending now.
+  bool browsed(std::uint32_t p, signal_slot& s, bool cart, std::int64_t at, std::int64_t clock_us) {
     std::int64_t& since = cart ? s.cart_since : s.view_since;
-    std::uint16_t& n = cart ? s.cart_n : s.view_n;
-    if (n < 0xffff) ++n;
-    if (since != no_time && since <= at) return;  // folded into the pending one
+    if (at + sp_.browse_us < clock_us) return since != no_time;  // its hours are over already: the moment has passed
+    if (since != no_time && since <= at) return true;  // the one waiting covers it
     since = at;
     push_instant(at + sp_.browse_us, p, cart);  // an entry for a later `since` goes stale
+    return true;
+  }
+
+  // The core flags with the pending bits as the record says.
+  static std::uint8_t pending_flags(std::uint8_t flags, const signal_slot& s) {
+    flags &= static_cast<std::uint8_t>(~(person_core::view_pending | person_core::cart_pending));
+    if (s.view_since != no_time) flags |= person_core::view_pending;
+    if (s.cart_since != no_time) flags |= person_core::cart_pending;
+    return flags;
   }
 
   // A follow or an opt-in at `at`: reachable unless an opt-out came later.

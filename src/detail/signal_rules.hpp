@@ -42,9 +42,11 @@ struct signal_params {
   std::vector<std::int64_t> tier_min;  // thresholds, lowest first
   bool tiers = false, nps = false, any = false;
   std::int64_t offset_us = 0;
+  bool replay_clock = true;  // events never come dated ahead of the clock
 
   static signal_params from(const policy& p) {
     signal_params s;
+    s.replay_clock = p.clock == clock_mode::replay;
     s.on = p.signals;
     s.browse_hours = p.browse_hours;
     s.repeat_days = p.browse_repeat_days;
@@ -104,7 +106,6 @@ struct signal_slot {
   std::int64_t cart_last = no_time;   // when abandoned_cart was last emitted
   std::int64_t score_us = no_time;    // the time of the latest feedback score
   list_ref points;                    // points_day records inside the window
-  std::uint16_t view_n = 0, cart_n = 0;  // views / carts folded into the pending one
   std::int8_t score = -1;
   std::uint8_t tier = 0;
   std::uint8_t flags = 0;

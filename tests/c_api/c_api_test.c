@@ -893,12 +893,12 @@ static void test_signal_transitions(void) {
   CHECK_STATUS(lc_transition_at(engine, 0, &t), LC_OK);
   CHECK(t.change == LC_CHANGE_SIGNAL && t.signal == LC_SIGNAL_BROWSE_NO_BUY);
   CHECK(t.cause == LC_CAUSE_TIME && t.rule == LC_RULE_BROWSE_NO_BUY);
-  CHECK(t.figures[0] == 24 && t.figures[1] == 1 && t.figures[2] == 7);
+  CHECK(t.figures[0] == 24 && t.figures[1] == 0 && t.figures[2] == 7);
   CHECK(t.when_us == T_2024_05_06_0915 + 24 * HOUR);
   CHECK_STR(t.person, "ann");
   size = sizeof text;
   CHECK_STATUS(lc_transition_text(&t, text, &size), LC_OK);
-  CHECK_STR(text, "2024-05-07T09:15:00 signal browse_no_buy (time): browse_no_buy: 1 view and no purchase "
+  CHECK_STR(text, "2024-05-07T09:15:00 signal browse_no_buy (time): browse_no_buy: a view and no purchase "
                   "within 24 hours (at most once per 7 days)");
   t.signal = (lc_signal)LC_SIGNAL_COUNT;
   CHECK_STATUS(lc_transition_text(&t, text, &size), LC_INVALID_ARGUMENT);
