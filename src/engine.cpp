@@ -225,6 +225,8 @@ struct engine::impl {
         }
         if (persons[due[j]].scheduled == d) wake(due[j], d);
       }
+      if (book.active())
+        book.birthdays_on(d, [this](std::uint32_t q) { return persons[q].core.has(person_core::known); }, emitter());
     }
     clock_us = std::max(clock_us, target_us);
   }
@@ -553,9 +555,7 @@ void engine::set_birthday(person_id p, std::optional<month_day> day) {
     throw error(errc::invalid_argument,
                 fmt::format("engine::set_birthday: {:02}-{:02} is not a day of the year", day->month, day->day));
   impl& m = *impl_;
-  m.book.set_birthday(p.value, day);
-  if (m.clock_set && m.persons[p.value].core.has(person_core::known))
-    m.schedule(p, m.book.next_day(m.view_of(p.value), m.clock_day));
+  m.book.set_birthday(p.value, day);  // the book's own calendar of the year: no wake to file
 }
 
 void engine::set_reachable(person_id p, bool reachable) {

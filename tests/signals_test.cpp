@@ -619,3 +619,26 @@ TEST_CASE("signals: points count without tiers too", "[signals][tiers][policy]")
     CHECK(eng.signal_counts()[static_cast<std::size_t>(signal_kind::tier_down)] == 0);
   }
 }
+
+TEST_CASE("signals: every day of the year brings its birthdays, once a year", "[signals][birthday]") {
+  engine eng(only({signal_kind::birthday}));
+  const pt::ptime t = at("2023-12-31 12:00:00");
+  std::vector<std::pair<std::string, month_day>> people;
+  for (gd::date d(2024, 1, 1); d.year() == 2024; d += gd::days(1)) {
+    const month_day b{static_cast<std::uint8_t>(d.month().as_number()), static_cast<std::uint8_t>(d.day().as_number())};
+    people.emplace_back(fmt::format("p{}", people.size()), b);
+  }
+  for (const auto& [name, b] : people) {
+    accept(eng, ev(t, name, event_kind::visit));
+    eng.set_birthday(*eng.find(name), b);
+  }
+  eng.advance_to(at("2025-12-31 23:59:59"));  // (2026-01-01 00:00 would start p0's third)
+  CHECK(eng.signal_counts()[static_cast<std::size_t>(signal_kind::birthday)] == 2 * 366);
+  for (const auto& [name, b] : people) {
+    const auto got = signal_records(eng, name);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].when.date() == gd::date(2024, b.month, b.day));
+    const bool leap_day = b.month == 2 && b.day == 29;
+    CHECK(got[1].when.date() == (leap_day ? gd::date(2025, 2, 28) : gd::date(2025, b.month, b.day)));
+  }
+}

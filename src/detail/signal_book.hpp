@@ -158,8 +158,19 @@ class signal_book {
   // -------------------------------------------------------------------------
   // The host's attributes.
 
+  // Birthdays wait in a calendar of the year's 366 days, apart from the
+  // person's other deadlines: a birthday needs no look at the rest of the
+  // person, and a person is filed under one day for good.
   void set_birthday(std::uint32_t p, std::optional<month_day> b) {
-    slots_[p].birthday = b.value_or(month_day{0, 0});
+    signal_slot& s = slots_[p];
+    const month_day now = b.value_or(month_day{0, 0});
+    if (now == s.birthday) return;
+    if (s.birthday.month != 0) {
+      auto& old = birthdays_[day_of_year(s.birthday)];
+      old.erase(std::find(old.begin(), old.end(), p));
+    }
+    s.birthday = now;
+    if (now.month != 0) birthdays_[day_of_year(now)].push_back(p);
   }
   /// An opt-in (the relationship confirmed through the API) or an opt-out, at `at`.
   day_number set_reachable(const person_view& v, bool yes, std::int64_t at) {
@@ -201,13 +212,6 @@ class signal_book {
                                 c.last_contact == no_time ? 1 : 0, 0}));
       c.last_due = d;
     }
-    if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) {
-      const int year = year_of(d);
-      if (birthday_in(s.birthday, year) == d) {
-        const bool moved = s.birthday.month == 2 && s.birthday.day == 29 && !is_leap_year(year);
-        emit(v.id, signal_record(signal_kind::birthday, at, cause::time, {s.birthday.month, s.birthday.day, moved, 0}));
-      }
-    }
     if (s.points.size != 0) {
       auto earned = pool_view(s);
       for (std::size_t i = earned.size(); i-- > 0;)
@@ -226,10 +230,28 @@ class signal_book {
     if (sp_.has(signal_kind::usage_decline))
       take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
     take(contact_due_day(v, s));
-    if (sp_.has(signal_kind::birthday) && s.birthday.month != 0) take(next_birthday(s.birthday, d));
     if (sp_.tiers && (s.tier != 0 || may_reach_tier(v.purchases, points_span(s))))
       take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
     return next;
+  }
+
+  /// The birthdays of day `d` (29 February's on 28 February in other years),
+  /// for the persons `known(p)` says an event has reached.
+  template <class Known, class Emit>
+  void birthdays_on(day_number d, Known&& known, Emit&& emit) {
+    if (!sp_.has(signal_kind::birthday)) return;
+    const int year = year_of(d);
+    const std::int64_t at = day_start_us(d, sp_.offset_us);
+    auto raise = [&](month_day b, bool moved) {
+      for (const std::uint32_t p : birthdays_[day_of_year(b)])
+        if (known(p)) emit(p, signal_record(signal_kind::birthday, at, cause::time, {b.month, b.day, moved, 0}));
+    };
+    const day_number jan1 = day_number_of(year, 1, 1);
+    const int yday = d - jan1;  // 0-based day of this year
+    const bool leap = is_leap_year(year);
+    const month_day today = month_day_of(yday, leap);
+    raise(today, false);
+    if (!leap && today == month_day{2, 28}) raise(month_day{2, 29}, true);
   }
 
   /// Whether a pending browse signal falls due before `before`.
@@ -266,7 +288,9 @@ class signal_book {
   const std::vector<std::uint64_t>& tier_counts() const noexcept { return tier_n_; }
 
   std::size_t bytes() const {
-    return slots_.capacity() * sizeof(signal_slot) + points_pool_.bytes() +
+    std::size_t listed = 0;
+    for (const auto& day : birthdays_) listed += day.capacity() * sizeof(std::uint32_t);
+    return listed + slots_.capacity() * sizeof(signal_slot) + points_pool_.bytes() +
            contacts_.size() * (sizeof(contact_info) + 32) + referrals_.size() * 32 +
            heap_.capacity() * sizeof(pending_instant);
   }
@@ -341,6 +365,7 @@ class signal_book {
         e.points = in.get<std::int32_t>();
         earned.push_back(e);
       }
+      if (s.birthday.month != 0) birthdays_[day_of_year(s.birthday)].push_back(p);
       if (s.view_since != no_time) push_instant(s.view_since + sp_.browse_us, p, false);
       if (s.cart_since != no_time) push_instant(s.cart_since + sp_.browse_us, p, true);
     }
@@ -370,6 +395,23 @@ class signal_book {
 
  private:
   static constexpr std::uint32_t no_person = 0xffffffffu;
+
+  // Index of a month and day in a leap year, 0 .. 365.
+  static std::size_t day_of_year(month_day b) {
+    static constexpr std::array<std::uint16_t, 12> before = {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335};
+    return before[static_cast<std::size_t>(b.month - 1)] + b.day - 1u;
+  }
+  // The month and day of the 0-based day `yday` of a year.
+  static month_day month_day_of(int yday, bool leap) {
+    static constexpr std::array<std::uint8_t, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    std::uint8_t m = 0;
+    for (; m < 12; ++m) {
+      const int n = days[m] + (m == 1 && leap ? 1 : 0);
+      if (yday < n) break;
+      yday -= n;
+    }
+    return {static_cast<std::uint8_t>(m + 1), static_cast<std::uint8_t>(yday + 1)};
+  }
 
   // The business day of `t`, or the lowest day for no_time.
   day_number day_or_min(std::int64_t t) const {
@@ -558,6 +600,7 @@ class signal_book {
   std::unordered_map<std::uint32_t, contact_info> contacts_;
   std::unordered_map<std::uint32_t, std::uint32_t> referrals_;  // referred -> the first referrer
   std::vector<pending_instant> heap_;
+  std::array<std::vector<std::uint32_t>, 366> birthdays_;  // persons by the day of their birthday
   std::vector<std::uint64_t> tier_n_;
   std::vector<day_number> candidates_;                          // scratch
   std::vector<std::pair<day_number, std::int64_t>> steps_;      // scratch

@@ -200,9 +200,9 @@ inline day_number decline_change(std::span<const activity_day> activity, day_num
   return no_day;
 }
 
-// Civil dates from day numbers and back without boost's checked types (a wake
-// asks for each person's next birthday): the proleptic Gregorian algorithms of
-// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+// Civil dates from day numbers and back without boost's checked types (each
+// day of the clock asks for its birthdays): the proleptic Gregorian algorithms
+// of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
 inline int year_of(day_number d) {
   const std::int64_t z = std::int64_t{d} + 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -224,19 +224,6 @@ inline day_number day_number_of(int year, unsigned month, unsigned day) {
 
 inline bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-/// The day a birthday falls on in `year`: 29 February on 28 February in other years.
-inline day_number birthday_in(month_day b, int year) {
-  const unsigned day = b.month == 2 && b.day == 29 && !is_leap_year(year) ? 28u : b.day;
-  return day_number_of(year, b.month, day);
-}
-
-/// The next day after d that is the birthday.
-inline day_number next_birthday(month_day b, day_number d) {
-  const int year = year_of(d);
-  for (int y = year; y <= year + 1; ++y)
-    if (const day_number x = birthday_in(b, y); x > d) return x;
-  return no_day;
-}
 
 /// The purchase points of one purchase record.
 inline std::int64_t purchase_points(const purchase_record& r, const signal_params& sp) {
