@@ -530,7 +530,7 @@ std::optional<profile> engine::profile_of(person_id p) const {
     const signal_slot& ss = m.book.slot(p.value);
     pr.points = m.book.points_of(p.value, m.purchase_span(s), m.clock_day);
     pr.tier = ss.tier;
-    pr.reachable = ss.has(signal_slot::reachable);
+    pr.reachable = s.core.has(person_core::reachable);
     if (ss.birthday.month != 0) pr.birthday = ss.birthday;
     if (ss.score >= 0) pr.nps_score = ss.score;
   }

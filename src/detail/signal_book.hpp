@@ -128,6 +128,7 @@ class signal_book {
     if (k != event_kind::purchase && k != event_kind::refund && k != event_kind::referral &&
         sp_.points_of(k) != 0 && day + sp_.points_window > clock_day) {
       earn(s, day, sp_.points_of(k));
+      v.core_flags |= person_core::has_points;
       if (sp_.tiers) want(retier(v, s, clock_us, clock_day, cause::event, emit));
     }
     return wake;
@@ -151,6 +152,7 @@ class signal_book {
     signal_slot& s = slots_[from];
     earn(s, clock_day, sp_.points_of(event_kind::referral));
     const person_view v = view_of(from);
+    v.core_flags |= person_core::has_points;
     const day_number wake = sp_.tiers ? retier(v, s, clock_us, clock_day, cause::event, emit) : no_day;
     return {from, wake == no_day ? no_day : std::max(wake, clock_day + 1)};
   }
@@ -179,7 +181,7 @@ class signal_book {
     contact_info& c = contact_of(v.id, s);
     c.opted_out = std::max(c.opted_out, at);
     c.reachable_since = no_time;
-    s.flags &= static_cast<std::uint8_t>(~signal_slot::reachable);
+    v.core_flags &= static_cast<std::uint8_t>(~person_core::reachable);
     return no_day;
   }
 
@@ -212,12 +214,17 @@ class signal_book {
                                 c.last_contact == no_time ? 1 : 0, 0}));
       c.last_due = d;
     }
-    if (s.points.size != 0) {
+    // (The core flags say whether the record holds points or a tier: most wakes
+    // need not fetch it.)
+    if ((v.core_flags & person_core::has_points) != 0) {
       auto earned = pool_view(s);
       for (std::size_t i = earned.size(); i-- > 0;)
         if (earned[i].day + sp_.points_window <= d) earned.erase_at(i);
+      if (sp_.tiers) retier(v, s, at, d, cause::time, emit);
+      if (s.points.size == 0 && s.tier == 0) v.core_flags &= static_cast<std::uint8_t>(~person_core::has_points);
+    } else if (sp_.tiers && !v.purchases.empty()) {
+      retier(v, s, at, d, cause::time, emit);
     }
-    if (sp_.tiers && (s.tier != 0 || s.points.size != 0 || !v.purchases.empty())) retier(v, s, at, d, cause::time, emit);
   }
 
   /// The next day after `d` on which time alone may raise a signal or move the tier.
@@ -230,8 +237,11 @@ class signal_book {
     if (sp_.has(signal_kind::usage_decline))
       take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
     take(contact_due_day(v, s));
-    if (sp_.tiers && (s.tier != 0 || may_reach_tier(v.purchases, points_span(s))))
-      take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
+    if (sp_.tiers) {
+      const bool any = (v.core_flags & person_core::has_points) != 0;
+      if (any ? s.tier != 0 || may_reach_tier(v.purchases, points_span(s)) : may_reach_tier(v.purchases, {}))
+        take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
+    }
     return next;
   }
 
@@ -284,7 +294,6 @@ class signal_book {
   std::int64_t points_of(std::uint32_t p, std::span<const purchase_record> purchases, day_number d) const {
     return points_on(purchases, points_span(slots_[p]), d, sp_);
   }
-  bool reachable(std::uint32_t p) const { return slots_[p].has(signal_slot::reachable); }
   const std::vector<std::uint64_t>& tier_counts() const noexcept { return tier_n_; }
 
   std::size_t bytes() const {
@@ -479,13 +488,13 @@ class signal_book {
     contact_info& c = contact_of(v.id, s);
     if (at <= c.opted_out) return no_day;
     c.reachable_since = c.reachable_since == no_time ? at : std::min(c.reachable_since, at);
-    s.flags |= signal_slot::reachable;
+    v.core_flags |= person_core::reachable;
     return contact_due_day(v, s);
   }
 
   // The day contact_due falls due for `v`, or no_day when it does not apply.
   day_number contact_due_day(const person_view& v, const signal_slot& s) {
-    if (!sp_.has(signal_kind::contact_due) || !s.has(signal_slot::reachable) || v.current == stage::potential ||
+    if (!sp_.has(signal_kind::contact_due) || (v.core_flags & person_core::reachable) == 0 || v.current == stage::potential ||
         s.has(signal_slot::over_contacted))
       return no_day;
     const auto it = contacts_.find(v.id);
@@ -578,7 +587,7 @@ class signal_book {
   template <class Emit>
   day_number retier(const person_view& v, signal_slot& s, std::int64_t when_us, day_number d, cause why,
                     Emit&& emit) {
-    if (s.tier == 0 && !may_reach_tier(v.purchases, points_span(s))) return no_day;
+    if ((v.core_flags & person_core::has_points) == 0 && !may_reach_tier(v.purchases, {})) return no_day;
     const std::int64_t pts = points_on(v.purchases, points_span(s), d, sp_);
     const std::uint8_t now = sp_.tier_at(pts);
     if (now != s.tier) {
@@ -587,6 +596,7 @@ class signal_book {
       ++tier_n_[now];
       const std::int64_t threshold = up ? sp_.tier_min[now] : sp_.tier_min[s.tier];
       s.tier = now;
+      if (now != 0) v.core_flags |= person_core::has_points;
       if (sp_.has(up ? signal_kind::tier_up : signal_kind::tier_down))
         emit(v.id, signal_record(up ? signal_kind::tier_up : signal_kind::tier_down, when_us, why,
                                  {clamp32(pts), clamp32(threshold), sp_.points_window, now}));

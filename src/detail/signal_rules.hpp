@@ -110,7 +110,6 @@ struct signal_slot {
   std::uint8_t tier = 0;
   std::uint8_t flags = 0;
   month_day birthday{0, 0};  // month 0: not set
-  static constexpr std::uint8_t reachable = 1;       // confirmed the relationship, not opted out
   static constexpr std::uint8_t over_contacted = 2;  // held until the person is active again
   static constexpr std::uint8_t has_contact = 4;     // an entry in the contact table
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }

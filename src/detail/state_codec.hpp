@@ -47,7 +47,7 @@ inline person_core get_core(byte_reader& in) {
   c.stage = in.get<std::uint8_t>();
   c.roles = in.get<std::uint8_t>();
   c.flags = in.get<std::uint8_t>();
-  if (c.stage >= stage_count || c.roles >= 32 || c.flags > 63) in.fail("person field out of range");
+  if (c.stage >= stage_count || c.roles >= 32) in.fail("person field out of range");
   return c;
 }
 

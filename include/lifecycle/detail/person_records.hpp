@@ -55,6 +55,8 @@ struct person_core {
   static constexpr std::uint8_t streak = 8;     ///< engine signals: contacts since the last activity
   static constexpr std::uint8_t view_pending = 16;  ///< engine signals: a browse_no_buy waits for its hour
   static constexpr std::uint8_t cart_pending = 32;  ///< engine signals: an abandoned_cart waits for its hour
+  static constexpr std::uint8_t reachable = 64;     ///< engine signals: confirmed the relationship, not opted out
+  static constexpr std::uint8_t has_points = 128;   ///< engine signals: earned points (other than purchases') or a tier above the first
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
   friend bool operator==(const person_core&, const person_core&) = default;
 };
