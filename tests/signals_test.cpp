@@ -642,3 +642,22 @@ TEST_CASE("signals: every day of the year brings its birthdays, once a year", "[
     CHECK(got[1].when.date() == (leap_day ? gd::date(2025, 2, 28) : gd::date(2025, b.month, b.day)));
   }
 }
+
+TEST_CASE("signals: usage_decline with longer spans", "[signals][decline][policy]") {
+  // 4 events on day 0, 1 on day (span - 5): on day `span` the earlier span holds 4, the recent 1.
+  // 20-day spans are counted day by day on the stack, 40-day ones through their change days.
+  for (const int span : {20, 40}) {
+    CAPTURE(span);
+    policy p = only({signal_kind::usage_decline});
+    p.decline_days = span;
+    engine eng(p);
+    const pt::ptime d0 = at("2024-03-01 10:00:00");
+    for (int i = 0; i < 4; ++i) accept(eng, ev(d0 + pt::minutes(i), "u", event_kind::visit));
+    accept(eng, ev(days_after(d0, span - 5), "u", event_kind::visit));
+    eng.advance_to(days_after(d0, 4 * span));
+    const auto fired = signal_records(eng, "u");
+    REQUIRE(fired.size() == 1);
+    CHECK(fired[0].when == midnight(days_after(gd::date(2024, 3, 1), span)));
+    CHECK(fired[0].why.figures == std::array<std::int32_t, 4>{1, 4, span, 4});
+  }
+}

@@ -162,39 +162,53 @@ inline bool declining_on(std::span<const activity_day> activity, day_number d, c
 }
 
 /// The first day after d on which usage_decline's condition differs from
-/// `now` (no new events assumed), or no_day. The condition can only change on
-/// a day an activity record enters the recent span, moves to the earlier one or
-/// leaves it; those few days are tried in order.
+/// `now` (no new events assumed), or no_day. Counts per day on the stack and
+/// slides the two spans along; for spans too long for that, tries the days on
+/// which a record enters the recent span, moves to the earlier one or leaves it.
 inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
                                  const signal_params& sp, std::vector<day_number>& candidates) {
   const day_number s = sp.decline_span;
-  if (!now) {
-    // Quick answer for most persons: too few events within reach of any
-    // future earlier span for it to hold decline_min_events.
-    std::int64_t reach = 0;
-    for (const activity_day& a : activity)
-      if (a.day > d - 2 * s) reach += a.any;
-    if (reach < sp.decline_min) return no_day;
-  }
-  // Records at or before d - 2s lie outside both spans of every later day.
-  std::array<activity_day, 64> near;  // filled before read
-  std::size_t n = 0;
+  const day_number base = d - 2 * s + 1;  // records before it lie outside both spans of every later day
+  std::int64_t reach = 0;
+  day_number last = d;
   for (const activity_day& a : activity)
-    if (a.day > d - 2 * s) {
-      if (n == near.size()) return d + 1;  // a crowded list: wake tomorrow and look again
-      near[n++] = a;
+    if (a.day >= base) {
+      reach += a.any;
+      last = std::max(last, a.day);
     }
-  const std::span<const activity_day> within(near.data(), n);
+  // Quick answer for most persons: too few events for any future earlier span.
+  if (!now && reach < sp.decline_min) return no_day;
+  const day_number end = last + 2 * s;  // from end + 1 on, both spans are empty: the condition is false
+  constexpr day_number fits = 128;
+  if (end - base + 1 <= fits) {
+    std::array<std::int32_t, fits> per;
+    std::fill_n(per.begin(), end - base + 1, 0);
+    for (const activity_day& a : activity)
+      if (a.day >= base) per[static_cast<std::size_t>(a.day - base)] += a.any;
+    auto at = [&](day_number x) -> std::int64_t {
+      return x < base || x > end ? 0 : per[static_cast<std::size_t>(x - base)];
+    };
+    std::int64_t recent = 0, earlier = 0;
+    for (day_number x = d - s + 1; x <= d; ++x) recent += at(x);
+    for (day_number x = base; x <= d - s; ++x) earlier += at(x);
+    for (day_number D = d + 1; D <= end + 1; ++D) {
+      recent += at(D) - at(D - s);
+      earlier += at(D - s) - at(D - 2 * s);
+      if ((earlier >= sp.decline_min && 2 * recent < earlier) != now) return D;
+    }
+    return no_day;
+  }
   candidates.clear();
-  for (const activity_day& a : within)
-    for (const day_number x : {a.day, a.day + s, a.day + 2 * s})
-      if (x > d) candidates.push_back(x);
+  for (const activity_day& a : activity)
+    if (a.day >= base)
+      for (const day_number x : {a.day, a.day + s, a.day + 2 * s})
+        if (x > d) candidates.push_back(x);
   std::sort(candidates.begin(), candidates.end());
-  day_number last = no_day;
+  day_number tried = no_day;
   for (const day_number x : candidates) {
-    if (x == last) continue;
-    last = x;
-    if (declining_on(within, x, sp) != now) return x;
+    if (x == tried) continue;
+    tried = x;
+    if (declining_on(activity, x, sp) != now) return x;
   }
   return no_day;
 }
