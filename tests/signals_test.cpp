@@ -661,3 +661,14 @@ TEST_CASE("signals: usage_decline with longer spans", "[signals][decline][policy
     CHECK(fired[0].why.figures == std::array<std::int32_t, 4>{1, 4, span, 4});
   }
 }
+
+TEST_CASE("signals: a late view is answered by a purchase that came first", "[signals][browse][late]") {
+  engine eng(only({signal_kind::browse_no_buy}));
+  const pt::ptime t = at("2024-05-10 09:00:00");
+  accept(eng, buy(t, "v", "p1"));                               // bought at 09:00 ...
+  accept(eng, ev(t - pt::hours(2), "v", event_kind::view));     // ... after a view at 07:00 that arrives late
+  accept(eng, ev(t - pt::hours(3), "w", event_kind::view));     // w bought nothing: its late view waits
+  eng.advance_to(days_after(t, 3));
+  CHECK(signals_of(eng, "v").empty());
+  CHECK(signals_of(eng, "w") == strings{"2024-05-11T06:00:00 !browse_no_buy time"});
+}

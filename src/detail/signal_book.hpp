@@ -93,6 +93,9 @@ class signal_book {
         // than this view, which changes nothing (and the record stays untouched).
         const std::uint8_t bit = cart ? person_core::cart_pending : person_core::view_pending;
         if ((v.core_flags & bit) != 0 && sp_.replay_clock && at >= clock_us) break;
+        // A view that arrives late may have been answered by a purchase that came
+        // first; purchases are kept by day, so any on the days its hours span counts.
+        if (at < clock_us && bought_between(v.purchases, at, at + sp_.browse_us)) break;
         if (browsed(v.id, s, cart, at, clock_us)) v.core_flags |= bit;
         break;
       }
@@ -473,6 +476,14 @@ class signal_book {
     since = at;
     push_instant(at + sp_.browse_us, p, cart);  // an entry for a later `since` goes stale
     return true;
+  }
+
+  // Whether a net purchase is dated on a business day from `from`'s to `to`'s.
+  bool bought_between(std::span<const purchase_record> purchases, std::int64_t from, std::int64_t to) const {
+    const day_number first = day_of(from, sp_.offset_us), last = day_of(to, sp_.offset_us);
+    for (const purchase_record& r : purchases)
+      if (r.net() && r.day >= first && r.day <= last) return true;
+    return false;
   }
 
   // The core flags with the pending bits as the record says.
