@@ -290,6 +290,16 @@ lc_status text_arg(const lc_engine* e, const char* fn, const char* what, const c
   return LC_OK;
 }
 
+// The profile of the person named by the string argument \p person, whom an
+// event must have reached (LC_NOT_FOUND otherwise).
+lc_status known_person(const lc_engine* e, const char* fn, const char* person, std::optional<lc::profile>& out) {
+  std::string_view name;
+  if (const lc_status s = text_arg(e, fn, "person", person, false, name); s != LC_OK) return s;
+  out = e->eng.profile_of(name);
+  if (!out) return fail(e, LC_NOT_FOUND, fn, ": no event has reached person '", name, "'");
+  return LC_OK;
+}
+
 // Copies \p data into the caller's buffer under the size-in/size-out rule.
 lc_status copy_out(const lc_engine* e, const char* fn, const void* data, std::size_t bytes, bool text,
                    void* buf, std::size_t* size) noexcept {
@@ -688,12 +698,10 @@ LC_API lc_status lc_history(lc_engine* engine, const char* person, size_t* count
   static constexpr const char* fn = "lc_history";
   LC_CHECK_ENGINE(engine, fn, false);
   return guarded(engine, fn, [&] {
-    std::string_view name;
-    if (const lc_status s = text_arg(engine, fn, "person", person, false, name); s != LC_OK) return s;
     LC_CHECK_POINTER(engine, fn, count);
-    const auto id = engine->eng.find(name);
-    if (!id || !engine->eng.profile_of(*id)) return fail(engine, LC_NOT_FOUND, fn, ": no event has reached person '", name, "'");
-    const std::vector<lc::transition> h = engine->eng.history(*id);
+    std::optional<lc::profile> p;
+    if (const lc_status s = known_person(engine, fn, person, p); s != LC_OK) return s;
+    const std::vector<lc::transition> h = engine->eng.history(p->id);
     engine->replace_list(h);
     *count = h.size();
     return LC_OK;
@@ -704,11 +712,9 @@ LC_API lc_status lc_profile_get(const lc_engine* engine, const char* person, lc_
   static constexpr const char* fn = "lc_profile_get";
   LC_CHECK_ENGINE(engine, fn, true);
   return guarded(engine, fn, [&] {
-    std::string_view name;
-    if (const lc_status s = text_arg(engine, fn, "person", person, false, name); s != LC_OK) return s;
     LC_CHECK_POINTER(engine, fn, out);
-    const auto p = engine->eng.profile_of(name);
-    if (!p) return fail(engine, LC_NOT_FOUND, fn, ": no event has reached person '", name, "'");
+    std::optional<lc::profile> p;
+    if (const lc_status s = known_person(engine, fn, person, p); s != LC_OK) return s;
     lc_profile r;
     std::memset(&r, 0, sizeof r);  // padding too: no stack bytes reach the caller
     r.stage = static_cast<lc_stage>(p->current_stage);
@@ -762,11 +768,9 @@ LC_API lc_status lc_signal_profile_get(const lc_engine* engine, const char* pers
   static constexpr const char* fn = "lc_signal_profile_get";
   LC_CHECK_ENGINE(engine, fn, true);
   return guarded(engine, fn, [&] {
-    std::string_view name;
-    if (const lc_status s = text_arg(engine, fn, "person", person, false, name); s != LC_OK) return s;
     LC_CHECK_POINTER(engine, fn, out);
-    const auto p = engine->eng.profile_of(name);
-    if (!p) return fail(engine, LC_NOT_FOUND, fn, ": no event has reached person '", name, "'");
+    std::optional<lc::profile> p;
+    if (const lc_status s = known_person(engine, fn, person, p); s != LC_OK) return s;
     const lc::tier_list& tiers = engine->eng.rules().tiers;  // lives as long as the engine
     lc_signal_profile r;
     std::memset(&r, 0, sizeof r);  // padding too

@@ -75,7 +75,7 @@ class signal_book {
         if ((v.core_flags & person_core::declining) != 0) {
           // Being active may end the decline now; the next start is found by scanning.
           if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
-          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
+          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
         } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v.activity, day)) {
           // (A wake filed by then recomputes the decline's next day anyway.)
           want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
@@ -181,7 +181,7 @@ class signal_book {
   day_number set_reachable(const person_view& v, bool yes, std::int64_t at) {
     signal_slot& s = slots_[v.id];
     if (yes) return confirm(v, s, at);
-    contact_info& c = contact_of(v.id, s);
+    contact_info& c = contacts_[v.id];
     c.opted_out = std::max(c.opted_out, at);
     c.reachable_since = no_time;
     v.core_flags &= static_cast<std::uint8_t>(~person_core::reachable);
@@ -209,7 +209,7 @@ class signal_book {
       }
     }
     if (const day_number due = contact_due_day(v, s); due != no_day && due <= d) {
-      contact_info& c = contact_of(v.id, s);
+      contact_info& c = contacts_[v.id];
       const day_number since =
           std::max({day_or_min(c.last_contact), day_or_min(c.reachable_since), first_net_purchase(v.purchases)});
       emit(v.id, signal_record(signal_kind::contact_due, at, cause::time,
@@ -238,7 +238,7 @@ class signal_book {
       if (x != no_day) next = std::min(next, std::max(x, d + 1));
     };
     if (sp_.has(signal_kind::usage_decline))
-      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, candidates_));
+      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
     take(contact_due_day(v, s));
     if (sp_.tiers) {
       const bool any = (v.core_flags & person_core::has_points) != 0;
@@ -365,7 +365,7 @@ class signal_book {
       s.birthday.month = in.get<std::uint8_t>();
       s.birthday.day = in.get<std::uint8_t>();
       if (s.score < -1 || s.score > 10 || (sp_.tiers ? s.tier >= sp_.tier_min.size() : s.tier != 0) ||
-          s.flags > 7 || (s.birthday.month != 0 && !s.birthday.valid()) ||
+          s.flags > signal_slot::over_contacted || (s.birthday.month != 0 && !s.birthday.valid()) ||
           (s.birthday.month == 0 && s.birthday.day != 0))
         in.fail("signal field out of range");
       const std::size_t np = in.get_count(8);
@@ -392,7 +392,7 @@ class signal_book {
       c.last_due = in.get<std::int32_t>();
       c.streak_n = in.get<std::uint8_t>();
       for (std::int64_t& t : c.streak) t = in.get<std::int64_t>();
-      if (p >= persons || c.streak_n > c.streak.size() || !slots_[p].has(signal_slot::has_contact) ||
+      if (p >= persons || c.streak_n > c.streak.size() ||
           !contacts_.emplace(p, c).second)
         in.fail("contact entry out of range");
     }
@@ -440,11 +440,6 @@ class signal_book {
   pooled_list_view<points_day> pool_view(signal_slot& s) { return {points_pool_, s.points}; }
   std::span<const points_day> points_span(const signal_slot& s) const {
     return {points_pool_.data(s.points), s.points.size};
-  }
-
-  contact_info& contact_of(std::uint32_t p, signal_slot& s) {
-    s.flags |= signal_slot::has_contact;
-    return contacts_[p];
   }
 
   void push_instant(std::int64_t due, std::uint32_t p, bool cart) {
@@ -496,7 +491,7 @@ class signal_book {
 
   // A follow or an opt-in at `at`: reachable unless an opt-out came later.
   day_number confirm(const person_view& v, signal_slot& s, std::int64_t at) {
-    contact_info& c = contact_of(v.id, s);
+    contact_info& c = contacts_[v.id];
     if (at <= c.opted_out) return no_day;
     c.reachable_since = c.reachable_since == no_time ? at : std::min(c.reachable_since, at);
     v.core_flags |= person_core::reachable;
@@ -521,7 +516,7 @@ class signal_book {
   // activity in between raises over_contacted.
   template <class Emit>
   void contacted(const person_view& v, signal_slot& s, std::int64_t at, std::int64_t clock_us, Emit&& emit) {
-    contact_info& c = contact_of(v.id, s);
+    contact_info& c = contacts_[v.id];
     c.last_contact = std::max(c.last_contact, at);
     if (!sp_.has(signal_kind::over_contacted)) return;
     // Too old to fall within over_contact_days of the contacts still to come (or a
@@ -623,7 +618,7 @@ class signal_book {
   std::vector<pending_instant> heap_;
   std::array<std::vector<std::uint32_t>, 366> birthdays_;  // persons by the day of their birthday
   std::vector<std::uint64_t> tier_n_;
-  std::vector<day_number> candidates_;                          // scratch
+  std::vector<std::int32_t> per_day_;                           // scratch
   std::vector<std::pair<day_number, std::int64_t>> steps_;      // scratch
 };
 

@@ -111,7 +111,6 @@ struct signal_slot {
   std::uint8_t flags = 0;
   month_day birthday{0, 0};  // month 0: not set
   static constexpr std::uint8_t over_contacted = 2;  // held until the person is active again
-  static constexpr std::uint8_t has_contact = 4;     // an entry in the contact table
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
   friend bool operator==(const signal_slot&, const signal_slot&) = default;
 };
@@ -162,11 +161,11 @@ inline bool declining_on(std::span<const activity_day> activity, day_number d, c
 }
 
 /// The first day after d on which usage_decline's condition differs from
-/// `now` (no new events assumed), or no_day. Counts per day on the stack and
-/// slides the two spans along; for spans too long for that, tries the days on
-/// which a record enters the recent span, moves to the earlier one or leaves it.
+/// `now` (no new events assumed), or no_day: counts per day over the days any
+/// later span can hold, then slides the two spans along. The counts live on
+/// the stack for the usual spans, in `scratch` for long ones.
 inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
-                                 const signal_params& sp, std::vector<day_number>& candidates) {
+                                 const signal_params& sp, std::vector<std::int32_t>& scratch) {
   const day_number s = sp.decline_span;
   const day_number base = d - 2 * s + 1;  // records before it lie outside both spans of every later day
   std::int64_t reach = 0;
@@ -179,36 +178,21 @@ inline day_number decline_change(std::span<const activity_day> activity, day_num
   // Quick answer for most persons: too few events for any future earlier span.
   if (!now && reach < sp.decline_min) return no_day;
   const day_number end = last + 2 * s;  // from end + 1 on, both spans are empty: the condition is false
-  constexpr day_number fits = 128;
-  if (end - base + 1 <= fits) {
-    std::array<std::int32_t, fits> per;
-    std::fill_n(per.begin(), end - base + 1, 0);
-    for (const activity_day& a : activity)
-      if (a.day >= base) per[static_cast<std::size_t>(a.day - base)] += a.any;
-    auto at = [&](day_number x) -> std::int64_t {
-      return x < base || x > end ? 0 : per[static_cast<std::size_t>(x - base)];
-    };
-    std::int64_t recent = 0, earlier = 0;
-    for (day_number x = d - s + 1; x <= d; ++x) recent += at(x);
-    for (day_number x = base; x <= d - s; ++x) earlier += at(x);
-    for (day_number D = d + 1; D <= end + 1; ++D) {
-      recent += at(D) - at(D - s);
-      earlier += at(D - s) - at(D - 2 * s);
-      if ((earlier >= sp.decline_min && 2 * recent < earlier) != now) return D;
-    }
-    return no_day;
-  }
-  candidates.clear();
+  const auto days = static_cast<std::size_t>(end - base + 1);
+  std::array<std::int32_t, 128> on_stack;
+  if (days > on_stack.size()) scratch.resize(days);
+  std::int32_t* per = days > on_stack.size() ? scratch.data() : on_stack.data();
+  std::fill_n(per, days, 0);
   for (const activity_day& a : activity)
-    if (a.day >= base)
-      for (const day_number x : {a.day, a.day + s, a.day + 2 * s})
-        if (x > d) candidates.push_back(x);
-  std::sort(candidates.begin(), candidates.end());
-  day_number tried = no_day;
-  for (const day_number x : candidates) {
-    if (x == tried) continue;
-    tried = x;
-    if (declining_on(activity, x, sp) != now) return x;
+    if (a.day >= base) per[a.day - base] += a.any;
+  auto at = [&](day_number x) -> std::int64_t { return x < base || x > end ? 0 : per[x - base]; };
+  std::int64_t recent = 0, earlier = 0;
+  for (day_number x = d - s + 1; x <= d; ++x) recent += at(x);
+  for (day_number x = base; x <= d - s; ++x) earlier += at(x);
+  for (day_number D = d + 1; D <= end + 1; ++D) {
+    recent += at(D) - at(D - s);
+    earlier += at(D - s) - at(D - 2 * s);
+    if ((earlier >= sp.decline_min && 2 * recent < earlier) != now) return D;
   }
   return no_day;
 }
