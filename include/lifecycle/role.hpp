@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "lifecycle/detail/enum_set.hpp"
 #include "lifecycle/detail/enum_text.hpp"
 
 namespace lifecycle {
@@ -43,36 +44,7 @@ constexpr std::optional<role> parse_role(std::string_view text) noexcept {
 }
 
 /// A set of roles in one byte. A person may hold several roles at once.
-class role_set {
- public:
-  constexpr role_set() noexcept = default;
-  constexpr role_set(std::initializer_list<role> roles) noexcept {
-    for (role r : roles) insert(r);
-  }
-
-  /// Builds a set from its bit pattern (bit i = role i); higher bits are dropped.
-  static constexpr role_set from_bits(std::uint8_t bits) noexcept {
-    role_set s;
-    s.bits_ = static_cast<std::uint8_t>(bits & 0x1f);
-    return s;
-  }
-  constexpr std::uint8_t bits() const noexcept { return bits_; }
-
-  constexpr bool contains(role r) const noexcept { return (bits_ >> static_cast<int>(r)) & 1u; }
-  constexpr void insert(role r) noexcept { bits_ |= static_cast<std::uint8_t>(1u << static_cast<int>(r)); }
-  constexpr void erase(role r) noexcept { bits_ &= static_cast<std::uint8_t>(~(1u << static_cast<int>(r))); }
-  constexpr bool empty() const noexcept { return bits_ == 0; }
-  constexpr int size() const noexcept {
-    int n = 0;
-    for (std::uint8_t b = bits_; b != 0; b &= static_cast<std::uint8_t>(b - 1)) ++n;
-    return n;
-  }
-
-  friend constexpr bool operator==(role_set, role_set) noexcept = default;
-
- private:
-  std::uint8_t bits_ = 0;
-};
+using role_set = detail::enum_set<role, role_count>;
 
 /// The roles of \p s in report order joined by \p separator; \p empty when \p s is empty.
 /// `to_string(role_set{role::buyer, role::creator})` is "creator,buyer".

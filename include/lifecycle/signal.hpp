@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "lifecycle/detail/enum_set.hpp"
 #include "lifecycle/detail/enum_text.hpp"
 
 namespace lifecycle {
@@ -45,26 +46,7 @@ constexpr std::optional<signal_kind> parse_signal_kind(std::string_view text) no
 }
 
 /// A set of signals (the policy's `signals` key switches each on or off).
-class signal_set {
- public:
-  constexpr signal_set() noexcept = default;
-  static constexpr signal_set all() noexcept { return from_bits(0xff); }
-  static constexpr signal_set none() noexcept { return {}; }
-  static constexpr signal_set from_bits(std::uint8_t bits) noexcept {
-    signal_set s;
-    s.bits_ = bits;
-    return s;
-  }
-  constexpr std::uint8_t bits() const noexcept { return bits_; }
-  constexpr bool contains(signal_kind k) const noexcept { return (bits_ >> static_cast<int>(k)) & 1u; }
-  constexpr void insert(signal_kind k) noexcept { bits_ |= static_cast<std::uint8_t>(1u << static_cast<int>(k)); }
-  constexpr void erase(signal_kind k) noexcept { bits_ &= static_cast<std::uint8_t>(~(1u << static_cast<int>(k))); }
-  constexpr bool empty() const noexcept { return bits_ == 0; }
-  friend constexpr bool operator==(signal_set, signal_set) noexcept = default;
-
- private:
-  std::uint8_t bits_ = 0;
-};
+using signal_set = detail::enum_set<signal_kind, signal_count>;
 
 /// "all", "none", or the names in declaration order separated by ", ".
 std::string to_string(signal_set s);
