@@ -156,6 +156,7 @@ auto model_field(Policy& p, std::string_view key) noexcept -> decltype(&p.bgnbd_
   if (key == "spend_q") return &p.spend_q;
   if (key == "spend_gamma") return &p.spend_gamma;
   if (key == "clv_discount_rate") return &p.clv_discount_rate;
+  if (key == "lapse_alive_threshold") return &p.lapse_alive_threshold;
   return nullptr;
 }
 
@@ -221,6 +222,35 @@ void check_signal_fields(const policy& p) {
   }
 }
 
+// The integer keys: a pointer to the field, or null.
+template <class Policy>
+auto int_field(Policy& p, std::string_view key) noexcept -> decltype(&p.new_days) {
+  if (key == "new_days") return &p.new_days;
+  if (key == "lapse_days") return &p.lapse_days;
+  if (key == "window_days") return &p.window_days;
+  if (key == "role_window_days") return &p.role_window_days;
+  if (key == "joiner_min_joins") return &p.joiner_min_joins;
+  if (key == "loyal_min_purchases") return &p.loyal_min_purchases;
+  if (key == "deal_min_purchases") return &p.deal_min_purchases;
+  if (key == "forecast_days") return &p.forecast_days;
+  if (key == "browse_hours") return &p.browse_hours;
+  if (key == "browse_repeat_days") return &p.browse_repeat_days;
+  if (key == "decline_days") return &p.decline_days;
+  if (key == "decline_min_events") return &p.decline_min_events;
+  if (key == "contact_every_days") return &p.contact_every_days;
+  if (key == "over_contact_count") return &p.over_contact_count;
+  if (key == "over_contact_days") return &p.over_contact_days;
+  if (key == "points_window_days") return &p.points_window_days;
+  return nullptr;
+}
+
+// The value a vocabulary parser gave, or an error naming the key and what it takes.
+template <class T>
+T parsed(std::string_view key, std::optional<T> v, std::string_view value, std::string_view takes) {
+  if (!v) bad(key, fmt::format("must be {}, got '{}'", takes, value));
+  return *std::move(v);
+}
+
 }  // namespace
 
 void policy::validate() const {
@@ -273,69 +303,33 @@ void policy::validate() const {
 }
 
 void policy::set(std::string_view key, std::string_view value) {
-  if (key == "new_days") new_days = parse_int(key, value);
-  else if (key == "lapse_days") lapse_days = parse_int(key, value);
-  else if (key == "window_days") window_days = parse_int(key, value);
-  else if (key == "role_window_days") role_window_days = parse_int(key, value);
-  else if (key == "joiner_min_joins") joiner_min_joins = parse_int(key, value);
-  else if (key == "loyal_min_purchases") loyal_min_purchases = parse_int(key, value);
+  if (int* f = int_field(*this, key)) *f = parse_int(key, value);
+  else if (double* d = model_field(*this, key)) *d = parse_number(key, value);
   else if (key == "loyal_requires_follow") loyal_requires_follow = parse_bool(key, value);
-  else if (key == "deal_min_purchases") deal_min_purchases = parse_int(key, value);
   else if (key == "deal_coupon_share") deal_coupon_share = parse_share(key, value);
   else if (key == "utc_offset") utc_offset = parse_offset(key, value);
-  else if (key == "clock") {
-    const auto m = parse_clock_mode(value);
-    if (!m) bad(key, fmt::format("must be replay or host, got '{}'", value));
-    clock = *m;
-  } else if (key == "max_skew") max_skew = parse_skew(key, value);
+  else if (key == "clock") clock = parsed(key, parse_clock_mode(value), value, "replay or host");
+  else if (key == "max_skew") max_skew = parse_skew(key, value);
   else if (key == "allow_moves") allow_moves = parse_moves(key, value);
   else if (key == "forbid_moves") forbid_moves = parse_moves(key, value);
-  else if (key == "lapse_model") {
-    const auto m = parse_lapse_kind(value);
-    if (!m) bad(key, fmt::format("must be days, bgnbd or pareto, got '{}'", value));
-    lapse_model = *m;
-  } else if (key == "lapse_alive_threshold") lapse_alive_threshold = parse_number(key, value);
-  else if (key == "model_unit") {
-    const auto u = parse_time_unit(value);
-    if (!u) bad(key, fmt::format("must be week or day, got '{}'", value));
-    model_unit = *u;
-  } else if (double* f = model_field(*this, key)) *f = parse_number(key, value);
-  else if (key == "forecast_days") forecast_days = parse_int(key, value);
-  else if (key == "signals") {
-    const auto v = parse_signal_set(value);
-    if (!v) bad(key, fmt::format("must be all, none or signal names separated by commas ({}), got '{}'",
-                                 fmt::join(signal_names, ", "), value));
-    signals = *v;
-  } else if (key == "browse_hours") browse_hours = parse_int(key, value);
-  else if (key == "browse_repeat_days") browse_repeat_days = parse_int(key, value);
-  else if (key == "decline_days") decline_days = parse_int(key, value);
-  else if (key == "decline_min_events") decline_min_events = parse_int(key, value);
-  else if (key == "contact_every_days") contact_every_days = parse_int(key, value);
+  else if (key == "lapse_model") lapse_model = parsed(key, parse_lapse_kind(value), value, "days, bgnbd or pareto");
+  else if (key == "model_unit") model_unit = parsed(key, parse_time_unit(value), value, "week or day");
+  else if (key == "signals")
+    signals = parsed(key, parse_signal_set(value), value,
+                     fmt::format("all, none or signal names separated by commas ({})", fmt::join(signal_names, ", ")));
   else if (key == "contact_every_days_by_stage") contact_every_days_by_stage = parse_stage_days(key, value);
-  else if (key == "over_contact_count") over_contact_count = parse_int(key, value);
-  else if (key == "over_contact_days") over_contact_days = parse_int(key, value);
-  else if (key == "points") {
-    const auto v = parse_points_table(value);
-    if (!v) bad(key, fmt::format("must be kind:points pairs such as purchase:1, review:20, or none; got '{}'", value));
-    points = *v;
-  } else if (key == "points_window_days") points_window_days = parse_int(key, value);
-  else if (key == "tiers") {
-    const auto v = parse_tier_list(value);
-    if (!v) bad(key, fmt::format("must be name:min_points pairs such as member:0, silver:500, or none; got '{}'", value));
-    tiers = *v;
-  } else if (key == "nps") nps = parse_bool(key, value);
+  else if (key == "points")
+    points = parsed(key, parse_points_table(value), value, "kind:points pairs such as purchase:1, review:20, or none");
+  else if (key == "tiers")
+    tiers = parsed(key, parse_tier_list(value), value, "name:min_points pairs such as member:0, silver:500, or none");
+  else if (key == "nps") nps = parse_bool(key, value);
   else throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
 }
 
 std::string policy::get(std::string_view key) const {
-  if (key == "new_days") return std::to_string(new_days);
-  if (key == "lapse_days") return std::to_string(lapse_days);
-  if (key == "window_days") return std::to_string(window_days);
-  if (key == "role_window_days") return std::to_string(role_window_days);
-  if (key == "joiner_min_joins") return std::to_string(joiner_min_joins);
-  if (key == "loyal_min_purchases") return std::to_string(loyal_min_purchases);
+  if (const int* f = int_field(*this, key)) return std::to_string(*f);
+  if (const double* d = model_field(*this, key)) return fmt::format("{}", *d);
   if (key == "loyal_requires_follow") return loyal_requires_follow ? "true" : "false";
-  if (key == "deal_min_purchases") return std::to_string(deal_min_purchases);
   if (key == "deal_coupon_share") return fmt::format("{}", deal_coupon_share);
   if (key == "utc_offset") return offset_text(utc_offset);
   if (key == "clock") return std::string(to_string(clock));
@@ -343,21 +337,10 @@ std::string policy::get(std::string_view key) const {
   if (key == "allow_moves") return to_string(allow_moves);
   if (key == "forbid_moves") return to_string(forbid_moves);
   if (key == "lapse_model") return std::string(to_string(lapse_model));
-  if (key == "lapse_alive_threshold") return fmt::format("{}", lapse_alive_threshold);
   if (key == "model_unit") return std::string(to_string(model_unit));
-  if (const double* f = model_field(*this, key)) return fmt::format("{}", *f);
-  if (key == "forecast_days") return std::to_string(forecast_days);
   if (key == "signals") return to_string(signals);
-  if (key == "browse_hours") return std::to_string(browse_hours);
-  if (key == "browse_repeat_days") return std::to_string(browse_repeat_days);
-  if (key == "decline_days") return std::to_string(decline_days);
-  if (key == "decline_min_events") return std::to_string(decline_min_events);
-  if (key == "contact_every_days") return std::to_string(contact_every_days);
   if (key == "contact_every_days_by_stage") return stage_days_text(contact_every_days_by_stage);
-  if (key == "over_contact_count") return std::to_string(over_contact_count);
-  if (key == "over_contact_days") return std::to_string(over_contact_days);
   if (key == "points") return to_string(points);
-  if (key == "points_window_days") return std::to_string(points_window_days);
   if (key == "tiers") return to_string(tiers);
   if (key == "nps") return nps ? "true" : "false";
   throw error(errc::invalid_policy, fmt::format("policy: unknown key '{}'", key));
