@@ -58,6 +58,7 @@ struct engine::impl {
   bool clock_set = false;
   std::int64_t clock_us = 0;
   day_number clock_day = 0;
+  std::int64_t next_day_us = 0;  // start of the day after clock_day
 
   std::vector<transition> out;         // the current call's transitions
   std::vector<std::uint32_t> due;      // scratch for advancing
@@ -175,11 +176,15 @@ struct engine::impl {
   // Keeps the invariant: filed day <= true next deadline, and filed day > clock day.
   // Days beyond the calendar's reach (a birthday, a long contact cadence) are
   // filed at its edge: that wake asks again.
+  // The filed day is never beyond the reach, so a day at or after it (no_day
+  // too) changes nothing: the common case, answered inline.
   void schedule(person_id p, day_number day) {
     person_slot& s = persons[p.value];
-    if (day == no_day) return;
-    day = std::min(day, clock_day + horizon);
     if (day >= s.scheduled) return;
+    file(s, p, std::min(day, clock_day + horizon));
+  }
+
+  [[gnu::noinline]] void file(person_slot& s, person_id p, day_number day) {
     s.scheduled = day;
     calendar.add(day, p.value);
   }
@@ -197,19 +202,27 @@ struct engine::impl {
     schedule(person_id{person}, next);
   }
 
-  // Days and the browse signals' instants, in time order.
+  // Days and the browse signals' instants, in time order. Most events move the
+  // clock within its day with nothing waiting: that answer costs a comparison.
   void advance(std::int64_t target_us) {
+    if (target_us < next_day_us && !book.instant_before(target_us)) [[likely]]
+      clock_us = target_us;
+    else
+      advance_days(target_us);
+  }
+
+  [[gnu::noinline]] void advance_days(std::int64_t target_us) {
     const day_number target_day = day_of(target_us, params.offset_us);
     while (true) {
-      const std::int64_t next_day_us =
-          clock_day < target_day ? day_start_us(clock_day + 1, params.offset_us) : target_us;
-      if (book.instant_before(std::min(next_day_us, target_us))) {
+      const std::int64_t step_end = clock_day < target_day ? next_day_us : target_us;
+      if (book.instant_before(step_end)) {
         book.fire_instant([this](std::uint32_t q) -> std::uint8_t& { return persons[q].core.flags; }, emitter());
         continue;
       }
       if (clock_day >= target_day) break;
       const day_number d = clock_day + 1;
       clock_day = d;  // deadlines filed while processing d fall after d
+      next_day_us = day_start_us(d + 1, params.offset_us);
       calendar.take(d, due);
       const std::size_t n = due.size();
       for (std::size_t j = 0; j < n; ++j) {
@@ -235,6 +248,7 @@ struct engine::impl {
     clock_set = true;
     clock_us = us;
     clock_day = day_of(us, params.offset_us);
+    next_day_us = day_start_us(clock_day + 1, params.offset_us);
   }
 
   void notify() {
@@ -293,6 +307,8 @@ struct engine::impl {
   }
 
   ingest_result ingest_checked(person_id p, const event& e, const id_set::fingerprint* id_print) {
+    // The signal record is a second table: start its fetch beside the person's.
+    if (book.active()) book.prefetch(p.value);
     const std::int64_t at = to_us(e.time);
     const day_number day = day_of(at, params.offset_us);
     // Duplicates are settled before the clock moves: a resent event, whatever
@@ -423,7 +439,10 @@ struct engine::impl {
     auto stage_guess = [&](std::size_t j) {
       const std::uint32_t g = names.guess(hashes[j % ring]);
       guesses[j % ring] = g;
-      if (g < persons.size()) __builtin_prefetch(&persons[g]);
+      if (g < persons.size()) {
+        __builtin_prefetch(&persons[g]);
+        if (book.active()) book.prefetch(g);
+      }
     };
     auto stage_lists = [&](std::size_t j) {
       const std::uint32_t g = guesses[j % ring];
@@ -448,7 +467,10 @@ struct engine::impl {
     const std::size_t n = events.size();
     batch_result b;
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + mid < n && who[i + mid].value < persons.size()) __builtin_prefetch(&persons[who[i + mid].value]);
+      if (i + mid < n && who[i + mid].value < persons.size()) {
+        __builtin_prefetch(&persons[who[i + mid].value]);
+        if (book.active()) book.prefetch(who[i + mid].value);
+      }
       if (i + near < n && who[i + near].value < persons.size())
         activity_pool.prefetch(persons[who[i + near].value].activity);
       add(b, ingest_handle(who[i], events[i]));

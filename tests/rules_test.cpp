@@ -502,3 +502,16 @@ TEST_CASE("rules: the stage graph joins exactly the moves model.md draws", "[rul
       CHECK((lifecycle::detail::classify_move(params, from, to) == move_kind::correction || normal));
     }
 }
+
+TEST_CASE("time units: the constant epoch is Boost's own count, and times go both ways exactly",
+          "[rules][time]") {
+  using namespace boost::posix_time;
+  using boost::gregorian::date;
+  CHECK(detail::epoch_ticks() == detail::ptime_ticks::of(ptime(date(1970, 1, 1))));
+  CHECK(detail::to_us(ptime(date(1970, 1, 1))) == 0);
+  CHECK(detail::to_us(ptime(date(1970, 1, 2), microseconds(1))) == detail::us_per_day + 1);
+  CHECK(detail::to_us(ptime(date(1969, 12, 31), hours(23))) == -3600 * detail::us_per_second);
+  for (const ptime t : {ptime(date(1400, 1, 1)), ptime(date(2024, 2, 29), hours(13) + microseconds(7)),
+                        ptime(date(9999, 12, 31), hours(23) + minutes(59) + seconds(59) + microseconds(999999))})
+    CHECK(detail::from_us(detail::to_us(t)) == t);
+}

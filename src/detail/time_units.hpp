@@ -30,11 +30,12 @@ struct ptime_ticks : boost::posix_time::ptime {
   static std::int64_t of(const boost::posix_time::ptime& t) { return (t.*(&ptime_ticks::time_)).time_count(); }
 };
 
-/// Ticks of the Unix epoch in ptime's own count.
-inline std::int64_t epoch_ticks() {
-  static const std::int64_t ticks = ptime_ticks::of(unix_epoch());
-  return ticks;
-}
+/// Ticks of the Unix epoch in ptime's own count: its day number in the
+/// gregorian calendar (the Julian day number of 1970-01-01) times a day of
+/// microseconds. A constant, not a computed static: every event converts a time
+/// (the time tests check it against Boost's own count).
+inline constexpr std::int64_t epoch_day_number = 2'440'588;
+inline constexpr std::int64_t epoch_ticks() { return epoch_day_number * us_per_day; }
 
 /// Microseconds since the epoch; the caller has checked `t` is a real instant.
 inline std::int64_t to_us(boost::posix_time::ptime t) { return ptime_ticks::of(t) - epoch_ticks(); }
