@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@ using namespace detail;
 namespace {
 
 constexpr std::uint32_t no_entry = 0xffffffffu;
+constexpr day_number no_activity_yet = std::numeric_limits<day_number>::min();
 
 /// One person in the engine's flat table: a cache line.
 struct person_slot {
@@ -31,7 +33,9 @@ struct person_slot {
   list_ref purchases;
   list_ref activity;
   day_number scheduled = no_day;      // the day the calendar has this person filed under
-  std::uint32_t last_history = no_entry;
+  // No day in the activity list is later: an event on a later day adds a record
+  // without reading the list (a fetch saved on a session's first event).
+  day_number newest_activity = no_activity_yet;
 };
 static_assert(sizeof(person_slot) == 64, "a person's fixed state is one cache line");
 
@@ -64,6 +68,7 @@ struct engine::impl {
   std::vector<std::uint32_t> due;      // scratch for advancing
   std::deque<transition> history;  // chunked: growing never copies what is kept
   std::deque<std::uint32_t> history_prev;
+  std::vector<std::uint32_t> history_head;  // per person, the latest kept; only when history is kept
 
   std::array<std::uint64_t, stage_count> stage_n{};
   std::array<std::uint64_t, role_count> role_n{};
@@ -105,6 +110,7 @@ struct engine::impl {
     const std::uint32_t id = names.intern(name, h);
     if (id == persons.size()) {
       persons.emplace_back();
+      if (options.history != history_mode::none) history_head.push_back(no_entry);
       book.grow(persons.size());
     }
     return person_id{id};
@@ -119,7 +125,7 @@ struct engine::impl {
   auto emitter() {
     return [this](std::uint32_t who, transition t) {
       t.person = person_id{who};
-      record(persons[who], t);
+      record(t);
     };
   }
 
@@ -131,8 +137,13 @@ struct engine::impl {
   std::span<const activity_day> activity_span(const person_slot& s) const {
     return {activity_pool.data(s.activity), s.activity.size};
   }
+  static day_number newest_day(std::span<const activity_day> days) {
+    day_number newest = no_activity_yet;
+    for (const activity_day& a : days) newest = std::max(newest, a.day);
+    return newest;
+  }
 
-  void record(person_slot& s, const transition& t) {
+  void record(const transition& t) {
     if (t.what == change::stage) {
       --stage_n[static_cast<std::size_t>(t.from)];
       ++stage_n[static_cast<std::size_t>(t.to)];
@@ -150,8 +161,9 @@ struct engine::impl {
     const bool keep = options.history == history_mode::full ||
                       (options.history == history_mode::stages && t.what == change::stage);
     if (keep) {
-      history_prev.push_back(s.last_history);
-      s.last_history = static_cast<std::uint32_t>(history.size());
+      std::uint32_t& head = history_head[t.person.value];
+      history_prev.push_back(head);
+      head = static_cast<std::uint32_t>(history.size());
       history.push_back(t);
     }
   }
@@ -160,7 +172,7 @@ struct engine::impl {
     person_slot& s = persons[p.value];
     const bool converted = apply_evaluation(s.core, ev, when_us, why, params, [&](transition t) {
       t.person = p;
-      record(s, t);
+      record(t);
     });
     if (converted) {
       ++conversions;
@@ -197,6 +209,7 @@ struct engine::impl {
     if (book.active()) book.on_day(view_of(person), d, emitter());
     auto activity = activity_of(s);
     prune_activity(activity, d, params);
+    s.newest_activity = newest_day(activity_span(s));  // exact again, while the list is at hand
     day_number next = next_deadline(purchase_span(s), activity_span(s), d, params);
     if (book.active()) next = std::min(next, book.next_day(view_of(person), d));
     schedule(person_id{person}, next);
@@ -340,7 +353,7 @@ struct engine::impl {
                             ref_hash};
     auto purchases = purchases_of(s);
     auto activity = activity_of(s);
-    const record_outcome outcome = record_event(purchases, activity, facts, clock_day, params);
+    const record_outcome outcome = record_event(purchases, activity, facts, clock_day, params, &s.newest_activity);
     if (outcome == record_outcome::duplicate) {
       result.status = ingest_status::duplicate;
       ++totals.duplicate;
@@ -612,7 +625,8 @@ std::vector<transition> engine::history(person_id p) const {
   const impl& m = *impl_;
   std::vector<transition> h;
   if (!p.valid() || p.value >= m.persons.size()) return h;
-  for (std::uint32_t i = m.persons[p.value].last_history; i != no_entry; i = m.history_prev[i])
+  if (m.history_head.empty()) return h;
+  for (std::uint32_t i = m.history_head[p.value]; i != no_entry; i = m.history_prev[i])
     h.push_back(m.history[i]);
   std::reverse(h.begin(), h.end());
   return h;
@@ -869,6 +883,7 @@ engine engine::restore(std::span<const std::byte> bytes) {
     if (na > pooled_lists<activity_day>::max_size) in.fail("activity list too long");
     auto activity = m.activity_of(s);
     for (std::size_t j = 0; j < na; ++j) activity.push_back(get_activity(in));
+    s.newest_activity = impl::newest_day(m.activity_span(s));
     if (scheduled != no_day) {
       // The calendar's ring spans the horizon ahead of the clock: anything else is corrupt.
       if (!clock_set || scheduled <= m.clock_day || scheduled > m.clock_day + horizon)
@@ -915,9 +930,10 @@ engine engine::restore(std::span<const std::byte> bytes) {
   if (kept > in.remaining() / transition_bytes) in.fail("history count larger than the data");
   for (std::uint64_t k = 0; k < kept; ++k) {
     const transition t = get_transition(in, n);
-    person_slot& s = m.persons[t.person.value];
-    m.history_prev.push_back(s.last_history);
-    s.last_history = static_cast<std::uint32_t>(m.history.size());
+    if (m.history_head.empty()) in.fail("history kept by an engine that keeps none");
+    std::uint32_t& latest = m.history_head[t.person.value];
+    m.history_prev.push_back(latest);
+    latest = static_cast<std::uint32_t>(m.history.size());
     m.history.push_back(t);
   }
   if (in.remaining() != 0) in.fail("trailing bytes");

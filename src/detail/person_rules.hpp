@@ -134,10 +134,12 @@ bool repeats_purchase(const Purchases& purchases, event_kind kind, std::uint64_t
 }
 
 /// Counts one activity event on its day, unless it can no longer count in any
-/// window as of `clock_day` (then it would change nothing).
+/// window as of `clock_day` (then it would change nothing). `newest`, if given,
+/// is a day no record is later than (kept up to date here): a later day starts
+/// its record without reading the list.
 template <class Activity>
 void count_activity(Activity& activity, event_kind kind, day_number day, day_number clock_day,
-                    const rule_params& p) {
+                    const rule_params& p, day_number* newest = nullptr) {
   const bool is_follow = kind == event_kind::follow;
   if (day + p.activity_reach(is_follow) <= clock_day) return;
   auto field = [kind](activity_day& a) -> std::uint8_t* {
@@ -153,26 +155,29 @@ void count_activity(Activity& activity, event_kind kind, day_number day, day_num
     }
   };
   constexpr std::uint8_t full = std::numeric_limits<std::uint8_t>::max();
-  for (std::size_t i = activity.size(); i-- > 0;) {  // newest days are usually last
-    activity_day& a = activity[i];
-    if (a.day != day || a.any == full) continue;
-    std::uint8_t* f = field(a);
-    if (f != nullptr && *f == full) continue;
-    ++a.any;
-    if (f != nullptr) ++*f;
-    return;
+  if (newest == nullptr || day <= *newest) {
+    for (std::size_t i = activity.size(); i-- > 0;) {  // newest days are usually last
+      activity_day& a = activity[i];
+      if (a.day != day || a.any == full) continue;
+      std::uint8_t* f = field(a);
+      if (f != nullptr && *f == full) continue;
+      ++a.any;
+      if (f != nullptr) ++*f;
+      return;
+    }
   }
   activity_day a;
   a.day = day;
   a.any = 1;
   if (std::uint8_t* f = field(a)) *f = 1;
   activity.push_back(a);
+  if (newest != nullptr) *newest = std::max(*newest, day);
 }
 
 /// Records what an (already validated) event changes in the lists.
 template <class Purchases, class Activity>
 record_outcome record_event(Purchases& purchases, Activity& activity, const event_facts& e,
-                            day_number clock_day, const rule_params& p) {
+                            day_number clock_day, const rule_params& p, day_number* newest_activity = nullptr) {
   record_outcome outcome = record_outcome::recorded;
   switch (e.kind) {
     case event_kind::contact:
@@ -216,7 +221,7 @@ record_outcome record_event(Purchases& purchases, Activity& activity, const even
     default:
       break;
   }
-  count_activity(activity, e.kind, e.day, clock_day, p);
+  count_activity(activity, e.kind, e.day, clock_day, p, newest_activity);
   return outcome;
 }
 

@@ -278,6 +278,12 @@ class signal_book {
     std::pop_heap(heap_.begin(), heap_.end());
     const pending_instant pi = heap_.back();
     heap_.pop_back();
+    // The next to fall due is known now and fires an event or more later: start
+    // fetching its record (and its person's flags) so that it is there by then.
+    if (!heap_.empty()) {
+      __builtin_prefetch(&slots_[heap_.front().person]);
+      __builtin_prefetch(&core_flags(heap_.front().person));
+    }
     signal_slot& s = slots_[pi.person];
     std::int64_t& since = pi.cart ? s.cart_since : s.view_since;
     std::int64_t& last = pi.cart ? s.cart_last : s.view_last;
