@@ -50,7 +50,7 @@ struct engine::impl {
   name_index names;
   big_vector<person_slot> persons;
   pooled_lists<purchase_record> purchase_pool;
-  pooled_lists<activity_day> activity_pool;
+  pooled_lists<activity_day> activity_pool{1};  // blocks of two days at first: fewer copies while lists grow
   id_set seen_ids;
   deadline_calendar calendar;
   day_number horizon = 0;  // the calendar's reach ahead of the clock day

@@ -27,6 +27,10 @@ class pooled_lists {
  public:
   static constexpr std::uint32_t max_size = (1u << 26) - 1;
 
+  /// A list's first block holds 2^first records: more saves the copies of
+  /// growing through the small sizes, at the price of room in lists that stay short.
+  explicit pooled_lists(std::uint32_t first = 0) : first_class(first) {}
+
   T* data(list_ref r) { return items_.data() + r.offset; }
   void prefetch(list_ref r) const {
     if (r.has_block()) __builtin_prefetch(items_.data() + r.offset);
@@ -63,7 +67,7 @@ class pooled_lists {
   }
 
   void grow(list_ref& r) {
-    const std::uint32_t cls = r.has_block() ? r.cap_log2 + 1u : 0u;
+    const std::uint32_t cls = r.has_block() ? r.cap_log2 + 1u : first_class;
     if (cls > 26) throw std::length_error("lifecycle: one person's list exceeds 2^26 records");
     std::uint32_t offset;
     if (cls < free_.size() && !free_[cls].empty()) {
@@ -86,6 +90,7 @@ class pooled_lists {
     r.cap_log2 = cls & 63u;
   }
 
+  std::uint32_t first_class;
   big_vector<T> items_;
   std::vector<std::vector<std::uint32_t>> free_;
 };
