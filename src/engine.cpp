@@ -252,7 +252,7 @@ struct engine::impl {
         if (persons[due[j]].scheduled == d) wake(due[j], d);
       }
       if (book.active())
-        book.birthdays_on(d, [this](std::uint32_t q) { return persons[q].core.has(person_core::known); }, emitter());
+        book.birthdays_on(d, [this](std::uint32_t q) -> std::uint8_t& { return persons[q].core.flags; }, emitter());
     }
     clock_us = std::max(clock_us, target_us);
   }

@@ -49,7 +49,12 @@ class signal_book {
     if (active()) slots_.reserve(persons);
   }
   const signal_slot& slot(std::uint32_t p) const { return slots_[p]; }
-  void prefetch(std::uint32_t p) const { __builtin_prefetch(&slots_[p]); }
+  // A record is 56 bytes, so most straddle two cache lines: fetch both.
+  void prefetch(std::uint32_t p) const {
+    const char* at = reinterpret_cast<const char*>(&slots_[p]);
+    __builtin_prefetch(at);
+    __builtin_prefetch(at + sizeof(signal_slot) - 1);
+  }
 
   /// A person's first event: they enter the first tier.
   void on_known(std::uint32_t) {
@@ -249,15 +254,19 @@ class signal_book {
   }
 
   /// The birthdays of day `d` (29 February's on 28 February in other years),
-  /// for the persons `known(p)` says an event has reached.
-  template <class Known, class Emit>
-  void birthdays_on(day_number d, Known&& known, Emit&& emit) {
+  /// for the persons an event has reached (`core_flags(p)`: the person's flags).
+  template <class Flags, class Emit>
+  void birthdays_on(day_number d, Flags&& core_flags, Emit&& emit) {
     if (!sp_.has(signal_kind::birthday)) return;
     const int year = year_of(d);
     const std::int64_t at = day_start_us(d, sp_.offset_us);
     auto raise = [&](month_day b, bool moved) {
-      for (const std::uint32_t p : birthdays_[day_of_year(b)])
-        if (known(p)) emit(p, signal_record(signal_kind::birthday, at, cause::time, {b.month, b.day, moved, 0}));
+      const std::vector<std::uint32_t>& born = birthdays_[day_of_year(b)];
+      for (std::size_t i = 0; i < born.size(); ++i) {
+        if (i + 8 < born.size()) __builtin_prefetch(&core_flags(born[i + 8]));  // the list is known: fetch ahead
+        if ((core_flags(born[i]) & person_core::known) != 0)
+          emit(born[i], signal_record(signal_kind::birthday, at, cause::time, {b.month, b.day, moved, 0}));
+      }
     };
     const day_number jan1 = day_number_of(year, 1, 1);
     const int yday = d - jan1;  // 0-based day of this year
@@ -281,7 +290,7 @@ class signal_book {
     // The next to fall due is known now and fires an event or more later: start
     // fetching its record (and its person's flags) so that it is there by then.
     if (!heap_.empty()) {
-      __builtin_prefetch(&slots_[heap_.front().person]);
+      prefetch(heap_.front().person);
       __builtin_prefetch(&core_flags(heap_.front().person));
     }
     signal_slot& s = slots_[pi.person];
