@@ -657,7 +657,8 @@ memory_usage engine::memory() const {
   u.index = m.names.bytes();
   u.dedupe = m.seen_ids.bytes();
   u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
-  u.history = m.history.size() * sizeof(transition) + m.history_prev.size() * sizeof(std::uint32_t);
+  u.history = m.history.size() * sizeof(transition) + m.history_prev.size() * sizeof(std::uint32_t) +
+              m.history_head.capacity() * sizeof(std::uint32_t);
   u.links = m.links.capacity() * sizeof(person_link);
   u.signals = m.book.active() ? m.book.bytes() : 0;
   return u;

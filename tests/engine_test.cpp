@@ -981,6 +981,14 @@ TEST_CASE("engine: history_mode stages keeps stage moves only, none keeps nothin
   CHECK(none.history(*none.find("a")).empty());
   CHECK(none.all_history().empty());
   CHECK(none.stage_counts()[1] == 1);
+  // Keeping nothing costs nothing; keeping stages costs the kept moves and a
+  // little per person (where each person's latest is).
+  for (int i = 0; i < 100; ++i) none.intern(fmt::format("p{}", i));
+  CHECK(none.memory().history == 0);
+  const std::size_t before = stages_only.memory().history;
+  CHECK(before > 0);
+  for (int i = 0; i < 100; ++i) stages_only.intern(fmt::format("p{}", i));
+  CHECK(stages_only.memory().history >= before + 100 * sizeof(std::uint32_t));
 }
 
 TEST_CASE("engine: days_in_stage and stage_since follow the clock", "[engine][queries][time]") {
