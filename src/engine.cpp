@@ -187,9 +187,9 @@ struct engine::impl {
 
   // Keeps the invariant: filed day <= true next deadline, and filed day > clock day.
   // Days beyond the calendar's reach (a birthday, a long contact cadence) are
-  // filed at its edge: that wake asks again.
-  // The filed day is never beyond the reach, so a day at or after it (no_day
-  // too) changes nothing: the common case, answered inline.
+  // filed at its edge: that wake asks again. So no filed day lies beyond the
+  // reach, and a day at or after it (no_day too) changes nothing: the common
+  // case, answered inline.
   void schedule(person_id p, day_number day) {
     person_slot& s = persons[p.value];
     if (day >= s.scheduled) return;

@@ -16,11 +16,6 @@ inline constexpr std::int64_t us_per_second = 1'000'000;
 inline constexpr std::int64_t us_per_day = 86'400 * us_per_second;
 inline constexpr day_number no_day = std::numeric_limits<day_number>::max();
 
-inline const boost::posix_time::ptime& unix_epoch() {
-  static const boost::posix_time::ptime epoch(boost::gregorian::date(1970, 1, 1));
-  return epoch;
-}
-
 // ptime keeps one tick count (microseconds since its calendar's day 0). Going
 // through ptime arithmetic costs hundreds of instructions per conversion on the
 // hot path (every check for special values); reading and building the count
