@@ -5,6 +5,10 @@
 #include "lifecycle/lifecycle.hpp"
 #include "test_support.hpp"
 
+#include "detail/signal_rules.hpp"  // white-box: decline_change against a day-by-day reference
+
+#include <random>
+
 using namespace lifecycle;
 using namespace lctest;
 
@@ -645,7 +649,6 @@ TEST_CASE("signals: every day of the year brings its birthdays, once a year", "[
 
 TEST_CASE("signals: usage_decline with longer spans", "[signals][decline][policy]") {
   // 4 events on day 0, 1 on day (span - 5): on day `span` the earlier span holds 4, the recent 1.
-  // 20-day spans are counted day by day on the stack, 40-day ones through their change days.
   for (const int span : {20, 40}) {
     CAPTURE(span);
     policy p = only({signal_kind::usage_decline});
@@ -671,4 +674,37 @@ TEST_CASE("signals: a late view is answered by a purchase that came first", "[si
   eng.advance_to(days_after(t, 3));
   CHECK(signals_of(eng, "v").empty());
   CHECK(signals_of(eng, "w") == strings{"2024-05-11T06:00:00 !browse_no_buy time"});
+}
+
+TEST_CASE("signals: usage_decline's next change day equals a day-by-day search", "[signals][decline][property]") {
+  // decline_change jumps between the days a record enters, moves or leaves a
+  // span; the reference asks every day in turn. Random lists (in day order or
+  // not, as late events leave them; days after d from a host clock; counts up
+  // to 255) must agree.
+  std::mt19937 rng(2026);
+  auto below = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  std::vector<detail::activity_day> scratch;
+  for (int round = 0; round < 4000; ++round) {
+    detail::signal_params sp;
+    sp.decline_span = 1 + below(30);
+    sp.decline_min = 1 + below(8);
+    const detail::day_number d = 1000;
+    std::vector<detail::activity_day> activity(static_cast<std::size_t>(below(12)));
+    for (detail::activity_day& a : activity) {
+      a.day = d - 3 * sp.decline_span + below(4 * sp.decline_span);
+      a.any = static_cast<std::uint8_t>(1 + (below(4) == 0 ? below(255) : below(4)));
+    }
+    if (below(2) == 0)  // as most lists are: in day order
+      std::sort(activity.begin(), activity.end(), [](const auto& x, const auto& y) { return x.day < y.day; });
+    const bool now = below(2) == 0;
+    // The reference: the first day whose condition differs from `now`.
+    detail::day_number want = detail::no_day;
+    for (detail::day_number D = d + 1; D <= d + 6 * sp.decline_span + 2; ++D)
+      if (detail::declining_on(activity, D, sp) != now) {
+        want = D;
+        break;
+      }
+    CAPTURE(round, sp.decline_span, sp.decline_min, now);
+    CHECK(detail::decline_change(activity, d, now, sp, scratch) == want);
+  }
 }

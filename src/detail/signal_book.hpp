@@ -80,7 +80,7 @@ class signal_book {
         if ((v.core_flags & person_core::declining) != 0) {
           // Being active may end the decline now; the next start is found by scanning.
           if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
-          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
+          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, records_));
         } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v.activity, day)) {
           // (A wake filed by then recomputes the decline's next day anyway.)
           want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
@@ -243,7 +243,7 @@ class signal_book {
       if (x != no_day) next = std::min(next, std::max(x, d + 1));
     };
     if (sp_.has(signal_kind::usage_decline))
-      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, per_day_));
+      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, records_));
     take(contact_due_day(v, s));
     if (sp_.tiers) {
       const bool any = (v.core_flags & person_core::has_points) != 0;
@@ -633,7 +633,7 @@ class signal_book {
   std::vector<pending_instant> heap_;
   std::array<std::vector<std::uint32_t>, 366> birthdays_;  // persons by the day of their birthday
   std::vector<std::uint64_t> tier_n_;
-  std::vector<std::int32_t> per_day_;                           // scratch
+  std::vector<activity_day> records_;                           // scratch: decline_change
   std::vector<std::pair<day_number, std::int64_t>> steps_;      // scratch
 };
 

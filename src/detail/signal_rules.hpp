@@ -161,38 +161,64 @@ inline bool declining_on(std::span<const activity_day> activity, day_number d, c
 }
 
 /// The first day after d on which usage_decline's condition differs from
-/// `now` (no new events assumed), or no_day: counts per day over the days any
-/// later span can hold, then slides the two spans along. The counts live on
-/// the stack for the usual spans, in `scratch` for long ones.
+/// `now` (no new events assumed), or no_day. The two counts change only on the
+/// days a record enters the recent span (its own day, for one dated ahead),
+/// moves to the earlier span (day + span) or leaves both (day + 2 span): the
+/// records in day order give those days as three ascending streams, merged
+/// here until the condition flips. Lists are in day order unless a late event
+/// added a record: then `scratch` holds a sorted copy.
 inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
-                                 const signal_params& sp, std::vector<std::int32_t>& scratch) {
+                                 const signal_params& sp, std::vector<activity_day>& scratch) {
   const day_number s = sp.decline_span;
   const day_number base = d - 2 * s + 1;  // records before it lie outside both spans of every later day
-  std::int64_t reach = 0;
-  day_number last = d;
-  for (const activity_day& a : activity)
-    if (a.day >= base) {
-      reach += a.any;
-      last = std::max(last, a.day);
+  std::int64_t reach = 0, recent = 0, earlier = 0;
+  std::size_t before_base = 0;
+  bool ordered = true;
+  day_number previous = std::numeric_limits<day_number>::min();
+  for (const activity_day& a : activity) {
+    ordered = ordered && previous <= a.day;
+    previous = a.day;
+    if (a.day < base) {
+      ++before_base;
+      continue;
     }
+    reach += a.any;
+    if (a.day > d) continue;  // enters the recent span later
+    (a.day > d - s ? recent : earlier) += a.any;
+  }
   // Quick answer for most persons: too few events for any future earlier span.
   if (!now && reach < sp.decline_min) return no_day;
-  const day_number end = last + 2 * s;  // from end + 1 on, both spans are empty: the condition is false
-  const auto days = static_cast<std::size_t>(end - base + 1);
-  std::array<std::int32_t, 128> on_stack;
-  if (days > on_stack.size()) scratch.resize(days);
-  std::int32_t* per = days > on_stack.size() ? scratch.data() : on_stack.data();
-  std::fill_n(per, days, 0);
-  for (const activity_day& a : activity)
-    if (a.day >= base) per[a.day - base] += a.any;
-  auto at = [&](day_number x) -> std::int64_t { return x < base || x > end ? 0 : per[x - base]; };
-  std::int64_t recent = 0, earlier = 0;
-  for (day_number x = d - s + 1; x <= d; ++x) recent += at(x);
-  for (day_number x = base; x <= d - s; ++x) earlier += at(x);
-  for (day_number D = d + 1; D <= end + 1; ++D) {
-    recent += at(D) - at(D - s);
-    earlier += at(D - s) - at(D - 2 * s);
-    if ((earlier >= sp.decline_min && 2 * recent < earlier) != now) return D;
+  std::span<const activity_day> r = activity.subspan(before_base);  // in order: the older records come first
+  if (!ordered) {
+    scratch.clear();
+    for (const activity_day& a : activity)
+      if (a.day >= base) scratch.push_back(a);
+    std::sort(scratch.begin(), scratch.end(),
+              [](const activity_day& x, const activity_day& y) { return x.day < y.day; });
+    r = scratch;
+  }
+  const std::size_t n = r.size();
+  // Each stream's next record: entering (dated after d), moving (day + s after d), leaving.
+  std::size_t enter = 0, move = 0, leave = 0;
+  while (enter < n && r[enter].day <= d) ++enter;
+  while (move < n && r[move].day + s <= d) ++move;
+  constexpr day_number never = std::numeric_limits<day_number>::max();
+  auto next_change = [&] {
+    return std::min({enter < n ? r[enter].day : never, move < n ? r[move].day + s : never,
+                     leave < n ? r[leave].day + 2 * s : never});
+  };
+  auto holds = [&] { return earlier >= sp.decline_min && 2 * recent < earlier; };
+  // `now` need not be day d's own condition: then it differs on d + 1 unless the counts change that day.
+  if (holds() != now && next_change() > d + 1) return d + 1;
+  while (leave < n) {
+    const day_number D = next_change();
+    for (; enter < n && r[enter].day == D; ++enter) recent += r[enter].any;
+    for (; move < n && r[move].day + s == D; ++move) {
+      recent -= r[move].any;
+      earlier += r[move].any;
+    }
+    for (; leave < n && r[leave].day + 2 * s == D; ++leave) earlier -= r[leave].any;
+    if (holds() != now) return D;
   }
   return no_day;
 }
