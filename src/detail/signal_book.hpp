@@ -608,7 +608,10 @@ class signal_book {
   template <class Emit>
   day_number retier(const person_view& v, signal_slot& s, std::int64_t when_us, day_number d, cause why,
                     Emit&& emit) {
-    if ((v.core_flags & person_core::has_points) == 0 && !may_reach_tier(v.purchases, {})) return no_day;
+    // In the first tier with too few points ever to leave it (most persons): nothing changes, now or later.
+    const bool any = (v.core_flags & person_core::has_points) != 0;
+    if ((!any || s.tier == 0) && !may_reach_tier(v.purchases, any ? points_span(s) : std::span<const points_day>{}))
+      return no_day;
     const std::int64_t pts = points_on(v.purchases, points_span(s), d, sp_);
     const std::uint8_t now = sp_.tier_at(pts);
     if (now != s.tier) {
