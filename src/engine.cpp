@@ -176,7 +176,8 @@ struct engine::impl {
     });
     if (converted) {
       ++conversions;
-      ++conversions_by_role[ev.primary_role ? static_cast<std::size_t>(*ev.primary_role) : role_count];
+      const std::optional<role> primary = primary_role_of(ev);
+      ++conversions_by_role[primary ? static_cast<std::size_t>(*primary) : role_count];
       if (book.active()) {
         const auto [referrer, wake] = book.on_converted(
             p.value, when_us, clock_day, [this](std::uint32_t q) { return view_of(q); }, emitter());
@@ -323,7 +324,9 @@ struct engine::impl {
     // The signal record is a second table: start its fetch beside the person's.
     if (book.active()) book.prefetch(p.value);
     const std::int64_t at = to_us(e.time);
-    const day_number day = day_of(at, params.offset_us);
+    // Most events fall on the clock's day: then the day is known without dividing.
+    const bool on_clock_day = clock_set && at < next_day_us && at >= next_day_us - us_per_day;
+    const day_number day = on_clock_day ? clock_day : day_of(at, params.offset_us);
     // Duplicates are settled before the clock moves: a resent event, whatever
     // its date, changes nothing, not even the replay clock.
     if (!e.id.empty()) {
@@ -615,8 +618,8 @@ nps_table engine::nps() const {
     if (score < 0 || !s.core.has(person_core::known)) continue;
     t.overall.add(score);
     t.by_stage[s.core.stage].add(score);
-    const evaluation ev = evaluate_roles(m.activity_span(s), m.clock_day, m.params);
-    t.by_primary_role[ev.primary_role ? static_cast<std::size_t>(*ev.primary_role) : role_count].add(score);
+    const std::optional<role> primary = primary_role_of(evaluate_roles(m.activity_span(s), m.clock_day, m.params));
+    t.by_primary_role[primary ? static_cast<std::size_t>(*primary) : role_count].add(score);
   }
   return t;
 }

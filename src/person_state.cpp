@@ -110,7 +110,9 @@ evaluation person_state::evaluate(boost::gregorian::date d, const policy& p) con
   if (known() && day < day_of(clock_us_, rp.offset_us))
     throw error(errc::invalid_argument,
                 "person_state::evaluate: the day is before the state's clock (windows already left are forgotten)");
-  return detail::evaluate(purchases_, activity_, day, rp);
+  evaluation ev = detail::evaluate(purchases_, activity_, day, rp);
+  ev.primary_role = detail::primary_role_of(ev);
+  return ev;
 }
 
 profile person_state::to_profile(const policy& p) const {

@@ -420,7 +420,7 @@ inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> 
   return {stage::passive, {rule::occasional, role::spectator, {pw, cw, p.window, fw}}};
 }
 
-/// Roles on day `d`, their primary and the qualifying counts.
+/// Roles on day `d` and the qualifying counts (not the primary role).
 inline evaluation evaluate_roles(std::span<const activity_day> activity, day_number d,
                                  const rule_params& p) {
   std::uint32_t any = 0, post = 0, review = 0, join = 0, buyer = 0;
@@ -439,16 +439,22 @@ inline evaluation evaluate_roles(std::span<const activity_day> activity, day_num
   if (join >= p.joiner_min) ev.roles.insert(role::joiner);
   if (buyer >= 1) ev.roles.insert(role::buyer);
   if (ev.roles.empty() && any >= 1) ev.roles.insert(role::spectator);
-  // Primary: most qualifying events; ties go creator, critic, joiner, buyer.
+  return ev;  // primary_role left to primary_role_of: most evaluations never need it
+}
+
+/// The primary role of an evaluation: most qualifying events; ties go creator,
+/// critic, joiner, buyer.
+inline std::optional<role> primary_role_of(const evaluation& ev) {
+  std::optional<role> primary;
   std::uint32_t best = 0;
   for (role r : {role::creator, role::critic, role::joiner, role::buyer, role::spectator}) {
     const std::uint32_t n = ev.role_events[static_cast<std::size_t>(r)];
     if (ev.roles.contains(r) && n > best) {
       best = n;
-      ev.primary_role = r;
+      primary = r;
     }
   }
-  return ev;
+  return primary;
 }
 
 inline evaluation evaluate(std::span<const purchase_record> purchases,
@@ -608,7 +614,7 @@ inline profile make_profile(const person_core& core, std::span<const purchase_re
   pr.current_stage = static_cast<stage>(core.stage);
   pr.stage_since = from_us(core.stage_since_us);
   pr.roles = role_set::from_bits(core.roles);
-  pr.primary_role = evaluate_roles(activity, day_of(clock_us, p.offset_us), p).primary_role;
+  pr.primary_role = primary_role_of(evaluate_roles(activity, day_of(clock_us, p.offset_us), p));
   // Purchases dated after the clock's day (host clock, within max_skew) count from their day.
   const purchase_summary s = summarize(purchases, day_of(clock_us, p.offset_us));
   pr.purchases = s.net;
