@@ -18,6 +18,7 @@
 #include "lifecycle/detail/person_records.hpp"
 #include "detail/bytes.hpp"
 #include "detail/huge_page_allocator.hpp"
+#include "detail/person_map.hpp"
 #include "detail/pooled_lists.hpp"
 #include "detail/signal_rules.hpp"
 
@@ -318,7 +319,7 @@ class signal_book {
     std::size_t listed = 0;
     for (const auto& day : birthdays_) listed += day.capacity() * sizeof(std::uint32_t);
     return listed + slots_.capacity() * sizeof(signal_slot) + points_pool_.bytes() +
-           contacts_.size() * (sizeof(contact_info) + 32) + referrals_.size() * 32 +
+           contacts_.bytes() + referrals_.size() * 32 +
            heap_.capacity() * sizeof(pending_instant);
   }
 
@@ -344,7 +345,8 @@ class signal_book {
       }
     }
     w.put(static_cast<std::uint32_t>(contacts_.size()));
-    for (const auto& [p, c] : contacts_) {
+    for (const std::uint32_t p : contacts_.sorted_keys()) {  // in person order: the bytes follow the state alone
+      const contact_info& c = *contacts_.find(p);
       w.put(p);
       for (std::int64_t t : {c.reachable_since, c.opted_out, c.last_contact, c.over_at}) w.put(t);
       w.put(c.last_due);
@@ -408,7 +410,7 @@ class signal_book {
       c.streak_n = in.get<std::uint8_t>();
       for (std::int64_t& t : c.streak) t = in.get<std::int64_t>();
       if (p >= persons || c.streak_n > c.streak.size() ||
-          !contacts_.emplace(p, c).second)
+          !contacts_.insert(p, c).second)
         in.fail("contact entry out of range");
     }
     const std::size_t nr = in.get_count(8);
@@ -518,10 +520,10 @@ class signal_book {
     if (!sp_.has(signal_kind::contact_due) || (v.core_flags & person_core::reachable) == 0 || v.current == stage::potential ||
         s.has(signal_slot::over_contacted))
       return no_day;
-    const auto it = contacts_.find(v.id);
+    const contact_info* found = contacts_.find(v.id);
     const day_number first = first_net_purchase(v.purchases);
-    if (it == contacts_.end() || first == no_day) return no_day;
-    const contact_info& c = it->second;
+    if (found == nullptr || first == no_day) return no_day;
+    const contact_info& c = *found;
     // Counted from the latest of: the last contact, the confirmation, becoming a customer, the last contact_due.
     const day_number ref = std::max({day_or_min(c.last_contact), day_or_min(c.reachable_since), first, c.last_due});
     return ref + sp_.contact_every[static_cast<std::size_t>(v.current)];
@@ -631,7 +633,7 @@ class signal_book {
   signal_params sp_;
   big_vector<signal_slot> slots_;
   pooled_lists<points_day> points_pool_;
-  std::unordered_map<std::uint32_t, contact_info> contacts_;
+  person_map<contact_info> contacts_;
   std::unordered_map<std::uint32_t, std::uint32_t> referrals_;  // referred -> the first referrer
   std::vector<pending_instant> heap_;
   std::array<std::vector<std::uint32_t>, 366> birthdays_;  // persons by the day of their birthday
