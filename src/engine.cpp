@@ -118,7 +118,8 @@ struct engine::impl {
 
   person_view view_of(std::uint32_t p) {
     person_slot& s = persons[p];
-    return {p, static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags, s.scheduled};
+    return {p,           static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags,
+            s.scheduled, s.newest_activity};
   }
 
   // The book's way to record a signal.
@@ -356,6 +357,7 @@ struct engine::impl {
                             ref_hash};
     auto purchases = purchases_of(s);
     auto activity = activity_of(s);
+    const day_number newest_before = s.newest_activity;  // the book asks what came before this event
     const record_outcome outcome = record_event(purchases, activity, facts, clock_day, params, &s.newest_activity);
     if (outcome == record_outcome::duplicate) {
       result.status = ingest_status::duplicate;
@@ -400,7 +402,8 @@ struct engine::impl {
         schedule(p, day + params.role_window);
     }
     if (book.active()) {
-      const person_view v = view_of(p.value);
+      person_view v = view_of(p.value);
+      v.newest_before = newest_before;
       if (first_event) {
         book.on_known(p.value);
         schedule(p, book.next_day(v, clock_day));  // a birthday set before the first event, say

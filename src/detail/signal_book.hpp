@@ -32,6 +32,9 @@ struct person_view {
   std::span<const activity_day> activity;
   std::uint8_t& core_flags;  // person_core::declining and ::streak live there: plain visits then skip the book
   day_number scheduled;      // the day the engine will wake the person next (no_day: none)
+  // No activity record is later than this day, apart from the current event's
+  // own (an upper bound; the lowest day_number when the person had none).
+  day_number newest_before;
 };
 
 class signal_book {
@@ -82,7 +85,7 @@ class signal_book {
           // Being active may end the decline now; the next start is found by scanning.
           if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
           want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, records_));
-        } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v.activity, day)) {
+        } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v, day)) {
           // (A wake filed by then recomputes the decline's next day anyway.)
           want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
         }
@@ -469,10 +472,14 @@ class signal_book {
   // that span ends on `day` (later spans lose events and gain none); with
   // activity dated after it, the spans ending later gain too: wake anyway.
   // Most events of most persons fail this, and so cost no wake.
-  bool enough_to_decline(std::span<const activity_day> activity, day_number day) const {
+  bool enough_to_decline(const person_view& v, day_number day) const {
+    // Nothing recorded in the span before this event (a session's first event
+    // after a pause, usually): at most the event itself counts, and the list
+    // need not be read.
+    if (v.newest_before <= day - sp_.decline_span) return sp_.decline_min <= 1;
     std::int64_t n = 0;
     bool later = false;
-    for (const activity_day& a : activity) {
+    for (const activity_day& a : v.activity) {
       later |= a.day > day;
       if (in_days(a.day, day, sp_.decline_span)) n += a.any;
     }
