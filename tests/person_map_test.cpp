@@ -48,6 +48,17 @@ TEST_CASE("person map: agrees with a plain map through growth", "[person_map]") 
   CHECK(flat.bytes() >= flat.size() * sizeof(std::int64_t));
 }
 
+TEST_CASE("person map: a value stays where it is while the map grows", "[person_map]") {
+  // The signal book holds a reference to a contact record across calls that may add others.
+  person_map<std::int64_t> flat;
+  std::int64_t* first = &flat[7];
+  *first = 42;
+  for (std::uint32_t k = 100; k < 20000; ++k) flat[k] = k;
+  CHECK(flat.find(7) == first);
+  CHECK(*first == 42);
+  CHECK(flat.size() == 1 + (20000 - 100));
+}
+
 TEST_CASE("person map: an empty map finds nothing", "[person_map]") {
   const person_map<int> flat;
   CHECK(flat.find(0) == nullptr);
