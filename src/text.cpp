@@ -88,15 +88,6 @@ std::string_view to_string(reject_reason r) noexcept {
   return "unknown reason";
 }
 
-reject_reason check_fields(const event& e) noexcept {
-  if (e.time.is_special()) return reject_reason::bad_time;
-  if (e.kind == event_kind::purchase && e.amount.minor < 0) return reject_reason::negative_amount;
-  if (e.kind == event_kind::refund && e.ref.empty()) return reject_reason::missing_ref;
-  if (e.kind == event_kind::feedback && e.score != -1 && (e.score < 0 || e.score > 10))
-    return reject_reason::bad_score;
-  return reject_reason::none;
-}
-
 namespace {
 
 std::string counted(std::int32_t n, role r) {

@@ -45,8 +45,15 @@ enum class reject_reason : std::uint8_t {
 std::string_view to_string(reject_reason r) noexcept;
 
 /// Checks the fields of \p e that depend on nothing else (time, amount, ref,
-/// score; not the person); `none` when fine.
-reject_reason check_fields(const event& e) noexcept;
+/// score; not the person); `none` when fine. Inline: every ingest asks it.
+inline reject_reason check_fields(const event& e) noexcept {
+  if (e.time.is_special()) return reject_reason::bad_time;
+  if (e.kind == event_kind::purchase && e.amount.minor < 0) return reject_reason::negative_amount;
+  if (e.kind == event_kind::refund && e.ref.empty()) return reject_reason::missing_ref;
+  if (e.kind == event_kind::feedback && e.score != -1 && (e.score < 0 || e.score > 10))
+    return reject_reason::bad_score;
+  return reject_reason::none;
+}
 
 }  // namespace lifecycle
 

@@ -138,7 +138,7 @@ bool repeats_purchase(const Purchases& purchases, event_kind kind, std::uint64_t
 /// is a day no record is later than (kept up to date here): a later day starts
 /// its record without reading the list.
 template <class Activity>
-void count_activity(Activity& activity, event_kind kind, day_number day, day_number clock_day,
+[[gnu::always_inline]] inline void count_activity(Activity& activity, event_kind kind, day_number day, day_number clock_day,
                     const rule_params& p, day_number* newest = nullptr) {
   const bool is_follow = kind == event_kind::follow;
   if (day + p.activity_reach(is_follow) <= clock_day) return;
@@ -176,7 +176,7 @@ void count_activity(Activity& activity, event_kind kind, day_number day, day_num
 
 /// Records what an (already validated) event changes in the lists.
 template <class Purchases, class Activity>
-record_outcome record_event(Purchases& purchases, Activity& activity, const event_facts& e,
+[[gnu::always_inline]] inline record_outcome record_event(Purchases& purchases, Activity& activity, const event_facts& e,
                             day_number clock_day, const rule_params& p, day_number* newest_activity = nullptr) {
   record_outcome outcome = record_outcome::recorded;
   switch (e.kind) {
