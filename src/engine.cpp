@@ -192,7 +192,7 @@ struct engine::impl {
   // filed at its edge: that wake asks again. So no filed day lies beyond the
   // reach, and a day at or after it (no_day too) changes nothing: the common
   // case, answered inline.
-  void schedule(person_id p, day_number day) {
+  [[gnu::always_inline]] void schedule(person_id p, day_number day) {
     person_slot& s = persons[p.value];
     if (day >= s.scheduled) return;
     file(s, p, std::min(day, clock_day + horizon));
