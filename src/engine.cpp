@@ -11,6 +11,7 @@
 #include "detail/hash.hpp"
 #include "detail/id_set.hpp"
 #include "detail/name_index.hpp"
+#include "detail/person_map.hpp"
 #include "detail/person_rules.hpp"
 #include "detail/pooled_lists.hpp"
 #include "detail/signal_book.hpp"
@@ -27,11 +28,16 @@ namespace {
 constexpr std::uint32_t no_entry = 0xffffffffu;
 constexpr day_number no_activity_yet = std::numeric_limits<day_number>::min();
 
-/// One person in the engine's flat table: a cache line.
+/// Activity days kept in the person's record before the list moves to the pool.
+constexpr std::uint32_t home_days = 2;
+using activity_list = small_list<activity_day, home_days>;
+
+/// One person in the engine's flat table: a cache line. Most persons' activity
+/// fits in it, so an event reads and writes this line alone.
 struct person_slot {
   person_core core;
   list_ref purchases;
-  list_ref activity;
+  activity_list activity;
   day_number scheduled = no_day;      // the day the calendar has this person filed under
   // No day in the activity list is later: an event on a later day adds a record
   // without reading the list (a fetch saved on a session's first event).
@@ -50,7 +56,8 @@ struct engine::impl {
   name_index names;
   big_vector<person_slot> persons;
   pooled_lists<purchase_record> purchase_pool;
-  pooled_lists<activity_day> activity_pool{1};  // blocks of two days at first: fewer copies while lists grow
+  pooled_lists<activity_day> activity_pool;  // the activity lists too long for their person's record
+  person_map<stage_stays> stays;  // completed stays, for the persons who have left a stage
   id_set seen_ids;
   deadline_calendar calendar;
   day_number horizon = 0;  // the calendar's reach ahead of the clock day
@@ -131,12 +138,12 @@ struct engine::impl {
   }
 
   pooled_list_view<purchase_record> purchases_of(person_slot& s) { return {purchase_pool, s.purchases}; }
-  pooled_list_view<activity_day> activity_of(person_slot& s) { return {activity_pool, s.activity}; }
+  pooled_list_view<activity_day, activity_list> activity_of(person_slot& s) { return {activity_pool, s.activity}; }
   std::span<const purchase_record> purchase_span(const person_slot& s) const {
     return {purchase_pool.data(s.purchases), s.purchases.size};
   }
   std::span<const activity_day> activity_span(const person_slot& s) const {
-    return {activity_pool.data(s.activity), s.activity.size};
+    return {activity_pool.data(s.activity), s.activity.size()};
   }
   static day_number newest_day(std::span<const activity_day> days) {
     day_number newest = no_activity_yet;
@@ -171,7 +178,11 @@ struct engine::impl {
 
   void apply(person_id p, const evaluation& ev, std::int64_t when_us, cause why) {
     person_slot& s = persons[p.value];
-    const bool converted = apply_evaluation(s.core, ev, when_us, why, params, [&](transition t) {
+    if (ev.current_stage == static_cast<stage>(s.core.stage) && ev.roles.bits() == s.core.roles) return;
+    // A stage change writes the stays: the map entry is made then, for those who move.
+    stage_stays scratch;
+    stage_stays& stays_of = ev.current_stage != static_cast<stage>(s.core.stage) ? stays[p.value] : scratch;
+    const bool converted = apply_evaluation(s.core, stays_of, ev, when_us, why, params, [&](transition t) {
       t.person = p;
       record(t);
     });
@@ -565,7 +576,9 @@ std::optional<profile> engine::profile_of(person_id p) const {
   if (!p.valid() || p.value >= m.persons.size()) return std::nullopt;
   const person_slot& s = m.persons[p.value];
   if (!s.core.has(person_core::known)) return std::nullopt;
-  profile pr = make_profile(s.core, m.purchase_span(s), m.activity_span(s), m.clock_us, m.params);
+  const stage_stays* stays = m.stays.find(p.value);
+  profile pr = make_profile(s.core, stays ? *stays : stage_stays{}, m.purchase_span(s), m.activity_span(s), m.clock_us,
+                            m.params);
   pr.id = p;
   if (m.book.active()) {
     const signal_slot& ss = m.book.slot(p.value);
@@ -659,7 +672,8 @@ ingest_counts engine::counts() const noexcept { return impl_->totals; }
 memory_usage engine::memory() const {
   const impl& m = *impl_;
   memory_usage u;
-  u.state = m.persons.capacity() * sizeof(person_slot) + m.purchase_pool.bytes() + m.activity_pool.bytes();
+  u.state = m.persons.capacity() * sizeof(person_slot) + m.purchase_pool.bytes() + m.activity_pool.bytes() +
+            m.stays.bytes();
   u.index = m.names.bytes();
   u.dedupe = m.seen_ids.bytes();
   u.schedule = m.calendar.bytes() + m.due.capacity() * sizeof(std::uint32_t);
@@ -781,11 +795,12 @@ std::vector<std::byte> engine::snapshot() const {
   for (std::uint32_t i = 0; i < m.persons.size(); ++i) {
     const person_slot& s = m.persons[i];
     put_text(w, m.names.name_of(i));
-    put_core(w, s.core);
+    const stage_stays* stays = m.stays.find(i);
+    put_core(w, s.core, stays ? *stays : stage_stays{});
     w.put(s.scheduled);
     w.put(static_cast<std::uint32_t>(s.purchases.size));
     for (const purchase_record& r : m.purchase_span(s)) put_purchase(w, r);
-    w.put(static_cast<std::uint32_t>(s.activity.size));
+    w.put(static_cast<std::uint32_t>(s.activity.size()));
     for (const activity_day& a : m.activity_span(s)) put_activity(w, a);
   }
 
@@ -880,7 +895,9 @@ engine engine::restore(std::span<const std::byte> bytes) {
     const person_id p = m.intern(name, hash_string(name));
     if (p.value != i) in.fail(fmt::format("person '{}' appears twice", name));
     person_slot& s = m.persons[i];
-    s.core = get_core(in);
+    stage_stays stays;
+    s.core = get_core(in, stays);
+    if (stays != stage_stays{}) m.stays[p.value] = stays;
     const day_number scheduled = in.get<std::int32_t>();
     const std::size_t np = in.get_count(purchase_record_bytes);
     if (np > pooled_lists<purchase_record>::max_size) in.fail("purchase list too long");

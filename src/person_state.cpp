@@ -32,7 +32,7 @@ std::vector<transition> person_state::advance_to(boost::posix_time::ptime now, c
     for (day_number d = next_deadline_day(rp); d != no_day && d <= target; d = next_deadline_day(rp)) {
       clock_us_ = std::max(clock_us_, day_start_us(d, rp.offset_us));
       const evaluation ev = detail::evaluate(purchases_, activity_, d, rp);
-      apply_evaluation(core_, ev, day_start_us(d, rp.offset_us), cause::time, rp,
+      apply_evaluation(core_, stays_, ev, day_start_us(d, rp.offset_us), cause::time, rp,
                        [&](const transition& t) { out.push_back(t); });
       prune_activity(activity, d, rp);
     }
@@ -90,7 +90,7 @@ apply_result person_state::apply(const event& e, const policy& p, boost::posix_t
     core_.first_seen = std::min(core_.first_seen, day);
   }
   const evaluation ev = detail::evaluate(purchases_, activity_, clock_day, rp);
-  apply_evaluation(core_, ev, clock_us_, cause::event, rp,
+  apply_evaluation(core_, stays_, ev, clock_us_, cause::event, rp,
                    [&](const transition& t) { result.transitions.push_back(t); });
   return result;
 }
@@ -116,7 +116,7 @@ evaluation person_state::evaluate(boost::gregorian::date d, const policy& p) con
 }
 
 profile person_state::to_profile(const policy& p) const {
-  return make_profile(core_, purchases_, activity_, clock_us_, rule_params::from(p));
+  return make_profile(core_, stays_, purchases_, activity_, clock_us_, rule_params::from(p));
 }
 
 boost::posix_time::ptime person_state::clock() const { return from_us(clock_us_); }
@@ -129,7 +129,7 @@ std::vector<std::byte> person_state::to_bytes() const {
   w.put(magic);
   w.put(format_version);
   w.put(clock_us_);
-  put_core(w, core_);
+  put_core(w, core_, stays_);
   w.put(static_cast<std::uint32_t>(purchases_.size()));
   for (const purchase_record& r : purchases_) put_purchase(w, r);
   w.put(static_cast<std::uint32_t>(activity_.size()));
@@ -157,7 +157,7 @@ person_state person_state::from_bytes(std::span<const std::byte> bytes) {
 
   person_state s;
   s.clock_us_ = get_instant(in, "clock");
-  s.core_ = get_core(in);
+  s.core_ = get_core(in, s.stays_);
   s.purchases_.resize(in.get_count(purchase_record_bytes));
   for (purchase_record& p : s.purchases_) p = get_purchase(in);
   s.activity_.resize(in.get_count(activity_day_bytes));

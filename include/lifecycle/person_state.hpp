@@ -109,6 +109,7 @@ class person_state {
 
   std::int64_t clock_us_ = 0;
   detail::person_core core_;
+  detail::stage_stays stays_;
   std::vector<detail::purchase_record> purchases_;
   std::vector<detail::activity_day> activity_;
 };

@@ -555,7 +555,7 @@ inline move_kind classify_move(const rule_params& p, stage from, stage to) {
 /// (stage first, then roles in report order). Returns true when this is the
 /// person's first move into a customer stage (a conversion).
 template <class Emit>
-bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when_us,
+bool apply_evaluation(person_core& core, stage_stays& stays, const evaluation& ev, std::int64_t when_us,
                       cause base, const rule_params& p, Emit&& emit) {
   bool converted_now = false;
   const auto old_stage = static_cast<stage>(core.stage);
@@ -570,7 +570,7 @@ bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when
     t.cause = classify_move(p, old_stage, ev.current_stage) == move_kind::normal ? base : cause::correction;
     t.why = ev.stage_reason;
     const std::int64_t stay = std::max<std::int64_t>(0, when_us - core.stage_since_us) / us_per_second;
-    auto& total = core.seconds_in_stage[static_cast<std::size_t>(old_stage)];
+    auto& total = stays.seconds[static_cast<std::size_t>(old_stage)];
     total = static_cast<std::uint32_t>(std::min<std::int64_t>(
         std::numeric_limits<std::uint32_t>::max(), static_cast<std::int64_t>(total) + stay));
     core.stage = static_cast<std::uint8_t>(ev.current_stage);
@@ -607,7 +607,7 @@ bool apply_evaluation(person_core& core, const evaluation& ev, std::int64_t when
 }
 
 /// Builds a profile from a person's parts as of `clock_us`.
-inline profile make_profile(const person_core& core, std::span<const purchase_record> purchases,
+inline profile make_profile(const person_core& core, const stage_stays& stays, std::span<const purchase_record> purchases,
                             std::span<const activity_day> activity, std::int64_t clock_us,
                             const rule_params& p) {
   profile pr;
@@ -639,7 +639,7 @@ inline profile make_profile(const person_core& core, std::span<const purchase_re
     }
   }
   pr.first_seen = to_date(core.first_seen);
-  for (std::size_t i = 0; i < stage_count; ++i) pr.days_in_stage[i] = core.seconds_in_stage[i] / 86400.0;
+  for (std::size_t i = 0; i < stage_count; ++i) pr.days_in_stage[i] = stays.seconds[i] / 86400.0;
   pr.days_in_stage[core.stage] +=
       static_cast<double>(std::max<std::int64_t>(0, clock_us - core.stage_since_us)) / us_per_day;
   return pr;

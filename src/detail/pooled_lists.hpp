@@ -14,13 +14,27 @@ namespace lifecycle::detail {
 
 /// Where one person's list lives: 8 bytes in the person's record.
 struct list_ref {
+  static constexpr std::uint32_t no_block = 63;
+  static constexpr std::uint32_t local = 62;  // a small_list's records are in the record itself
   std::uint32_t offset = 0;
   std::uint32_t size : 26 = 0;
-  std::uint32_t cap_log2 : 6 = 63;  // 63 = no block yet
-  bool has_block() const { return cap_log2 != 63; }
+  std::uint32_t cap_log2 : 6 = no_block;
+  bool has_block() const { return cap_log2 < local; }
   std::uint32_t capacity() const { return has_block() ? (1u << cap_log2) : 0; }
 };
 static_assert(sizeof(list_ref) == 8);
+
+/// A list whose first N records live in the person's own record: most persons
+/// have only a day or two of activity in their windows, and reading those then
+/// costs no second cache miss. A longer list moves to the pool, and back once
+/// it is short again.
+template <class T, std::uint32_t N>
+struct small_list {
+  list_ref ref{0, 0, list_ref::local};
+  T here[N]{};
+  bool is_local() const { return ref.cap_log2 == list_ref::local; }
+  std::uint32_t size() const { return ref.size; }
+};
 
 template <class T>
 class pooled_lists {
@@ -36,6 +50,49 @@ class pooled_lists {
     if (r.has_block()) __builtin_prefetch(items_.data() + r.offset);
   }
   const T* data(list_ref r) const { return items_.data() + r.offset; }
+
+  template <std::uint32_t N>
+  T* data(small_list<T, N>& l) {
+    return l.is_local() ? l.here : items_.data() + l.ref.offset;
+  }
+  template <std::uint32_t N>
+  const T* data(const small_list<T, N>& l) const {
+    return l.is_local() ? l.here : items_.data() + l.ref.offset;
+  }
+  template <std::uint32_t N>
+  void prefetch(const small_list<T, N>& l) const {
+    prefetch(l.ref);
+  }
+
+  template <std::uint32_t N>
+  void push_back(small_list<T, N>& l, const T& value) {
+    if (l.is_local()) {
+      if (l.ref.size < N) {
+        l.here[l.ref.size] = value;
+        l.ref.size = (l.ref.size + 1) & max_size;
+        return;
+      }
+      move_to_pool(l);
+    }
+    push_back(l.ref, value);
+  }
+
+  /// As erase_at for a pooled list; a list short enough again moves back home.
+  template <std::uint32_t N>
+  void erase_at(small_list<T, N>& l, std::uint32_t i) {
+    T* d = data(l);
+    d[i] = d[l.ref.size - 1];
+    l.ref.size = (l.ref.size - 1) & max_size;
+    // Back home at half the room, not at full: a list that hovers at N does not
+    // move to and fro.
+    if (!l.is_local() && l.ref.size <= N / 2) {
+      const list_ref pooled = l.ref;
+      for (std::uint32_t k = 0; k < pooled.size; ++k) l.here[k] = items_[pooled.offset + k];
+      release(l.ref);
+      l.ref.size = pooled.size & max_size;
+      l.ref.cap_log2 = list_ref::local;
+    }
+  }
 
   void push_back(list_ref& r, const T& value) {
     if (r.size == r.capacity()) grow(r);
@@ -60,26 +117,43 @@ class pooled_lists {
   }
 
  private:
+  // Moves a full home list to the first block class with room for one more.
+  template <std::uint32_t N>
+  void move_to_pool(small_list<T, N>& l) {
+    std::uint32_t cls = first_class;
+    while ((1u << cls) <= N) ++cls;
+    const std::uint32_t offset = take_block(cls);
+    for (std::uint32_t k = 0; k < N; ++k) items_[offset + k] = l.here[k];
+    l.ref.offset = offset;
+    l.ref.size = N & max_size;
+    l.ref.cap_log2 = cls & 63u;
+  }
+
   void release(list_ref& r) {
     if (free_.size() <= r.cap_log2) free_.resize(r.cap_log2 + 1u);
     free_[r.cap_log2].push_back(r.offset);
     r = list_ref{};
   }
 
+  // A block of 2^cls records: a freed one of that class, or a new one at the end.
+  std::uint32_t take_block(std::uint32_t cls) {
+    if (cls > 26) throw std::length_error("lifecycle: one person's list exceeds 2^26 records");
+    if (cls < free_.size() && !free_[cls].empty()) {
+      const std::uint32_t offset = free_[cls].back();
+      free_[cls].pop_back();
+      return offset;
+    }
+    const auto offset = static_cast<std::uint32_t>(items_.size());
+    const std::size_t want = items_.size() + (std::size_t{1} << cls);
+    // Grow by a quarter, not double: the pool is most of the engine's memory.
+    if (want > items_.capacity()) items_.reserve(std::max(want, items_.capacity() + items_.capacity() / 4));
+    items_.resize(want);
+    return offset;
+  }
+
   void grow(list_ref& r) {
     const std::uint32_t cls = r.has_block() ? r.cap_log2 + 1u : first_class;
-    if (cls > 26) throw std::length_error("lifecycle: one person's list exceeds 2^26 records");
-    std::uint32_t offset;
-    if (cls < free_.size() && !free_[cls].empty()) {
-      offset = free_[cls].back();
-      free_[cls].pop_back();
-    } else {
-      offset = static_cast<std::uint32_t>(items_.size());
-      const std::size_t want = items_.size() + (std::size_t{1} << cls);
-      // Grow by a quarter, not double: the pool is most of the engine's memory.
-      if (want > items_.capacity()) items_.reserve(std::max(want, items_.capacity() + items_.capacity() / 4));
-      items_.resize(want);
-    }
+    const std::uint32_t offset = take_block(cls);
     if (r.has_block()) {
       for (std::uint32_t i = 0; i < r.size; ++i) items_[offset + i] = items_[r.offset + i];
       const std::uint32_t size = r.size;
@@ -95,16 +169,22 @@ class pooled_lists {
   std::vector<std::vector<std::uint32_t>> free_;
 };
 
-/// Adapts one list of a pool to the container shape person_rules.hpp expects.
-template <class T>
+/// Adapts one list of a pool (a list_ref or a small_list) to the container
+/// shape person_rules.hpp expects.
+template <class T, class List = list_ref>
 struct pooled_list_view {
   pooled_lists<T>& pool;
-  list_ref& ref;
-  std::size_t size() const { return ref.size; }
+  List& ref;
+  std::size_t size() const { return list_size(ref); }
   T& operator[](std::size_t i) { return pool.data(ref)[i]; }
   const T& operator[](std::size_t i) const { return pool.data(ref)[i]; }
   void push_back(const T& v) { pool.push_back(ref, v); }
   void erase_at(std::size_t i) { pool.erase_at(ref, static_cast<std::uint32_t>(i)); }
+
+ private:
+  static std::size_t list_size(const list_ref& r) { return r.size; }
+  template <std::uint32_t N>
+  static std::size_t list_size(const small_list<T, N>& l) { return l.ref.size; }
 };
 
 /// The same shape over a std::vector (person_state's own storage).

@@ -30,20 +30,20 @@ inline std::int64_t get_instant(byte_reader& in, const char* what) {
 
 inline constexpr std::size_t person_core_bytes = 8 + 4 + 5 * 4 + 3;
 
-inline void put_core(byte_writer& w, const person_core& c) {
+inline void put_core(byte_writer& w, const person_core& c, const stage_stays& stays) {
   w.put(c.stage_since_us);
   w.put(c.first_seen);
-  for (std::uint32_t s : c.seconds_in_stage) w.put(s);
+  for (std::uint32_t s : stays.seconds) w.put(s);
   w.put(c.stage);
   w.put(c.roles);
   w.put(c.flags);
 }
 
-inline person_core get_core(byte_reader& in) {
+inline person_core get_core(byte_reader& in, stage_stays& stays) {
   person_core c;
   c.stage_since_us = get_instant(in, "stage start");
   c.first_seen = get_day(in, "first day seen");
-  for (std::uint32_t& v : c.seconds_in_stage) v = in.get<std::uint32_t>();
+  for (std::uint32_t& v : stays.seconds) v = in.get<std::uint32_t>();
   c.stage = in.get<std::uint8_t>();
   c.roles = in.get<std::uint8_t>();
   c.flags = in.get<std::uint8_t>();

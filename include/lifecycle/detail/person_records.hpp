@@ -41,11 +41,10 @@ struct activity_day {
 };
 static_assert(sizeof(activity_day) == 12);
 
-/// The fixed part of a person's state.
+/// The fixed part of a person's state that events read: 16 bytes.
 struct person_core {
   std::int64_t stage_since_us = 0;  ///< when the current stage began (us since epoch)
   day_number first_seen = 0;        ///< day of the earliest event
-  std::array<std::uint32_t, 5> seconds_in_stage{};  ///< completed stays, by stage
   std::uint8_t stage = 0;           ///< lifecycle::stage
   std::uint8_t roles = 0;           ///< role_set bits
   std::uint8_t flags = 0;
@@ -59,6 +58,14 @@ struct person_core {
   static constexpr std::uint8_t has_points = 128;   ///< engine signals: earned points (other than purchases') or a tier above the first
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
   friend bool operator==(const person_core&, const person_core&) = default;
+};
+static_assert(sizeof(person_core) == 16);
+
+/// The completed stays of a person, by stage, in seconds. Only a stage change
+/// writes them, so the engine keeps them apart from the record every event reads.
+struct stage_stays {
+  std::array<std::uint32_t, 5> seconds{};
+  friend bool operator==(const stage_stays&, const stage_stays&) = default;
 };
 
 }  // namespace lifecycle::detail
