@@ -26,7 +26,6 @@ using namespace detail;
 namespace {
 
 constexpr std::uint32_t no_entry = 0xffffffffu;
-constexpr day_number no_activity_yet = std::numeric_limits<day_number>::min();
 
 /// Activity days kept in the person's record before the list moves to the pool.
 constexpr std::uint32_t home_days = 2;
@@ -41,7 +40,7 @@ struct person_slot {
   day_number scheduled = no_day;      // the day the calendar has this person filed under
   // No day in the activity list is later: an event on a later day adds a record
   // without reading the list (a fetch saved on a session's first event).
-  day_number newest_activity = no_activity_yet;
+  day_number newest_activity = no_day_yet;
 };
 static_assert(sizeof(person_slot) == 64, "a person's fixed state is one cache line");
 
@@ -146,7 +145,7 @@ struct engine::impl {
     return {activity_pool.data(s.activity), s.activity.size()};
   }
   static day_number newest_day(std::span<const activity_day> days) {
-    day_number newest = no_activity_yet;
+    day_number newest = no_day_yet;
     for (const activity_day& a : days) newest = std::max(newest, a.day);
     return newest;
   }
@@ -214,16 +213,19 @@ struct engine::impl {
     calendar.add(day, p.value);
   }
 
+  // One pass over each list: the activity tally drops what can no longer count
+  // (nothing it drops would count on d), and both tallies give the evaluation
+  // and the next deadline.
   void wake(std::uint32_t person, day_number d) {
     person_slot& s = persons[person];
     s.scheduled = no_day;
-    const evaluation ev = evaluate(purchase_span(s), activity_span(s), d, params);
-    apply(person_id{person}, ev, day_start_us(d, params.offset_us), cause::time);
-    if (book.active()) book.on_day(view_of(person), d, emitter());
     auto activity = activity_of(s);
-    prune_activity(activity, d, params);
-    s.newest_activity = newest_day(activity_span(s));  // exact again, while the list is at hand
-    day_number next = next_deadline(purchase_span(s), activity_span(s), d, params);
+    const activity_tally at = tally_and_prune(activity, d, params, s.newest_activity);
+    const purchase_tally pt = tally_purchases(purchase_span(s), d, params);
+    apply(person_id{person}, evaluate_tallies(at, pt, purchase_span(s), d, params), day_start_us(d, params.offset_us),
+          cause::time);
+    if (book.active()) book.on_day(view_of(person), d, emitter());
+    day_number next = next_deadline_of(at, pt, activity_span(s), purchase_span(s), d, params);
     if (book.active()) next = std::min(next, book.next_day(view_of(person), d));
     schedule(person_id{person}, next);
   }

@@ -244,10 +244,8 @@ inline bool may_gain_role(role_set held, event_kind k) {
 /// Drops activity records that can no longer count in any window from `day` on.
 template <class Activity>
 void prune_activity(Activity& activity, day_number day, const rule_params& p) {
-  for (std::size_t i = activity.size(); i-- > 0;) {
-    const activity_day& a = activity[i];
-    if (a.day + p.activity_reach(a.follow > 0) <= day) activity.erase_at(i);
-  }
+  const day_number reach = p.activity_reach(false), follow_reach = p.activity_reach(true);
+  activity.erase_if([&](const activity_day& a) { return a.day + (a.follow > 0 ? follow_reach : reach) <= day; });
 }
 
 // ---------------------------------------------------------------------------
@@ -389,11 +387,143 @@ inline day_number model_lapse_day(const model_history& h, day_number d, const ru
   return hi;
 }
 
-inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> purchases,
-                                               std::span<const activity_day> activity,
-                                               day_number d, const rule_params& p) {
+// ---------------------------------------------------------------------------
+// Tallies: what the rules read of each list on day d, gathered in one pass.
+// Evaluating the stage and roles and finding the next deadline both start from
+// them, so a wake reads each list once.
+
+inline constexpr day_number no_day_yet = std::numeric_limits<day_number>::min();
+
+/// The activity list on day d.
+struct activity_tally {
+  std::uint32_t any = 0, post = 0, review = 0, join = 0, buyer = 0;  // in the role window
+  std::int32_t follows = 0;                                          // in the stage window
+  // The latest record day on or before d with such events (no_day_yet: none).
+  day_number last_any = no_day_yet, last_post = no_day_yet, last_review = no_day_yet, last_buyer = no_day_yet,
+             last_follow = no_day_yet;
+  day_number next_entering = no_day;  // the earliest record dated after d (host clock)
+
+  void add(const activity_day& a, day_number d, const rule_params& p) {
+    if (a.day > d) {
+      next_entering = std::min(next_entering, a.day);
+      return;
+    }
+    last_any = std::max(last_any, a.day);
+    if (a.post) last_post = std::max(last_post, a.day);
+    if (a.review) last_review = std::max(last_review, a.day);
+    if (a.buyer) last_buyer = std::max(last_buyer, a.day);
+    if (a.follow) {
+      last_follow = std::max(last_follow, a.day);
+      if (a.day > d - p.window) follows += a.follow;
+    }
+    if (a.day > d - p.role_window) {
+      any += a.any;
+      post += a.post;
+      review += a.review;
+      join += a.join;
+      buyer += a.buyer;
+    }
+  }
+};
+
+inline activity_tally tally_activity(std::span<const activity_day> activity, day_number d, const rule_params& p) {
+  activity_tally t;
+  for (const activity_day& a : activity) t.add(a, d, p);
+  return t;
+}
+
+/// The tally of a wake on day d, which also drops the records that can no
+/// longer count in any window (prune_activity) in the same pass; `newest` gets
+/// the latest day kept (no_day_yet if none). Dropped records count nowhere on
+/// or after d, so the tally is what it would be without them.
+template <class Activity>
+activity_tally tally_and_prune(Activity& activity, day_number d, const rule_params& p, day_number& newest) {
+  // The policy's numbers in locals: the list's stores could alias them otherwise.
+  const day_number reach = p.activity_reach(false), follow_reach = p.activity_reach(true);
+  const day_number role_from = d - p.role_window, stage_from = d - p.window;  // in a window: day > from
+  std::uint32_t any = 0, post = 0, review = 0, join = 0, buyer = 0;
+  std::int32_t follows = 0;
+  day_number last_any = no_day_yet, last_post = no_day_yet, last_review = no_day_yet, last_buyer = no_day_yet,
+             last_follow = no_day_yet, next_entering = no_day, latest = no_day_yet;
+  activity.erase_if([&](const activity_day& a) {
+    if (a.day + (a.follow > 0 ? follow_reach : reach) <= d) return true;
+    latest = std::max(latest, a.day);
+    if (a.day > d) {
+      next_entering = std::min(next_entering, a.day);
+      return false;
+    }
+    last_any = std::max(last_any, a.day);
+    if (a.post) last_post = std::max(last_post, a.day);
+    if (a.review) last_review = std::max(last_review, a.day);
+    if (a.buyer) last_buyer = std::max(last_buyer, a.day);
+    if (a.follow) {
+      last_follow = std::max(last_follow, a.day);
+      if (a.day > stage_from) follows += a.follow;
+    }
+    if (a.day > role_from) {
+      any += a.any;
+      post += a.post;
+      review += a.review;
+      join += a.join;
+      buyer += a.buyer;
+    }
+    return false;
+  });
+  newest = latest;
+  activity_tally t;
+  t.any = any, t.post = post, t.review = review, t.join = join, t.buyer = buyer, t.follows = follows;
+  t.last_any = last_any, t.last_post = last_post, t.last_review = last_review, t.last_buyer = last_buyer;
+  t.last_follow = last_follow, t.next_entering = next_entering;
+  return t;
+}
+
+/// The purchase list on day d.
+struct purchase_tally {
+  std::uint32_t net = 0, coupon = 0, refunded = 0;  // on or before d
+  std::int64_t spend = 0;
+  day_number first = no_day, last = no_day_yet;     // net purchases on or before d
+  std::int32_t in_window = 0, coupon_in_window = 0;  // net purchases in the stage window
+  day_number oldest_in_window = no_day;              // leaves the window on its day + window
+  day_number next_entering = no_day;                 // the earliest net purchase dated after d
+};
+
+inline purchase_tally tally_purchases(std::span<const purchase_record> purchases, day_number d,
+                                      const rule_params& p) {
+  purchase_tally t;
+  for (const purchase_record& r : purchases) {
+    if (r.has(purchase_record::refund_waiting)) continue;
+    if (r.has(purchase_record::refunded)) {
+      if (r.day <= d) ++t.refunded;
+      continue;
+    }
+    if (r.day > d) {
+      t.next_entering = std::min(t.next_entering, r.day);
+      continue;
+    }
+    ++t.net;
+    const bool coupon = r.has(purchase_record::coupon);
+    if (coupon) ++t.coupon;
+    t.spend += r.amount;
+    t.first = std::min(t.first, r.day);
+    t.last = std::max(t.last, r.day);
+    if (r.day > d - p.window) {
+      ++t.in_window;
+      if (coupon) ++t.coupon_in_window;
+      t.oldest_in_window = std::min(t.oldest_in_window, r.day);
+    }
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation.
+
+/// The stage on day d (rules 1-6) with its reason. `purchases` is read only by
+/// a customer-base model's lapse.
+inline std::pair<stage, reason> stage_of(const purchase_tally& s, std::int32_t fw,
+                                         std::span<const purchase_record> purchases, day_number d,
+                                         const rule_params& p) {
   using rule = reason::rule;
-  const purchase_summary s = summarize(purchases, d);
   if (s.net == 0) return {stage::potential, {rule::no_purchase, role::spectator, {static_cast<std::int32_t>(s.refunded), 0, 0, 0}}};
   if (d < s.first + p.new_days)
     return {stage::new_customer, {rule::new_customer, role::spectator, {d - s.first, p.new_days, 0, 0}}};
@@ -403,14 +533,7 @@ inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> 
   } else if (const std::optional<reason> lapsed = model_lapse(purchases, d, s.last, p)) {
     return {stage::passive, *lapsed};
   }
-  std::int32_t pw = 0, cw = 0, fw = 0;
-  for (const purchase_record& r : purchases) {
-    if (!r.net() || !in_window(r.day, d, p.window)) continue;
-    ++pw;
-    if (r.has(purchase_record::coupon)) ++cw;
-  }
-  for (const activity_day& a : activity)
-    if (a.follow > 0 && in_window(a.day, d, p.window)) fw += a.follow;
+  const std::int32_t pw = s.in_window, cw = s.coupon_in_window;
   // The tolerance keeps decimal shares exact as written (0.3 * 10 is 3, not 3.0000000000000004).
   if (static_cast<std::uint32_t>(pw) >= p.deal_min && cw >= p.share * pw - 1e-9 * pw)
     return {stage::deal_hunter,
@@ -420,26 +543,21 @@ inline std::pair<stage, reason> evaluate_stage(std::span<const purchase_record> 
   return {stage::passive, {rule::occasional, role::spectator, {pw, cw, p.window, fw}}};
 }
 
-/// Roles on day `d` and the qualifying counts (not the primary role).
-inline evaluation evaluate_roles(std::span<const activity_day> activity, day_number d,
-                                 const rule_params& p) {
-  std::uint32_t any = 0, post = 0, review = 0, join = 0, buyer = 0;
-  for (const activity_day& a : activity) {
-    if (!in_window(a.day, d, p.role_window)) continue;
-    any += a.any;
-    post += a.post;
-    review += a.review;
-    join += a.join;
-    buyer += a.buyer;
-  }
+/// The roles and their qualifying counts of a tally (not the primary role).
+inline evaluation roles_of(const activity_tally& t, const rule_params& p) {
   evaluation ev;
-  ev.role_events = {post, review, join, any, buyer};
-  if (post >= 1) ev.roles.insert(role::creator);
-  if (review >= 1) ev.roles.insert(role::critic);
-  if (join >= p.joiner_min) ev.roles.insert(role::joiner);
-  if (buyer >= 1) ev.roles.insert(role::buyer);
-  if (ev.roles.empty() && any >= 1) ev.roles.insert(role::spectator);
+  ev.role_events = {t.post, t.review, t.join, t.any, t.buyer};
+  if (t.post >= 1) ev.roles.insert(role::creator);
+  if (t.review >= 1) ev.roles.insert(role::critic);
+  if (t.join >= p.joiner_min) ev.roles.insert(role::joiner);
+  if (t.buyer >= 1) ev.roles.insert(role::buyer);
+  if (ev.roles.empty() && t.any >= 1) ev.roles.insert(role::spectator);
   return ev;  // primary_role left to primary_role_of: most evaluations never need it
+}
+
+/// Roles on day `d` and the qualifying counts (not the primary role).
+inline evaluation evaluate_roles(std::span<const activity_day> activity, day_number d, const rule_params& p) {
+  return roles_of(tally_activity(activity, d, p), p);
 }
 
 /// The primary role of an evaluation: most qualifying events; ties go creator,
@@ -457,12 +575,41 @@ inline std::optional<role> primary_role_of(const evaluation& ev) {
   return primary;
 }
 
-inline evaluation evaluate(std::span<const purchase_record> purchases,
-                           std::span<const activity_day> activity, day_number d,
-                           const rule_params& p) {
-  evaluation ev = evaluate_roles(activity, d, p);
-  std::tie(ev.current_stage, ev.stage_reason) = evaluate_stage(purchases, activity, d, p);
+/// Stage and roles of two tallies on day d.
+inline evaluation evaluate_tallies(const activity_tally& a, const purchase_tally& s,
+                                   std::span<const purchase_record> purchases, day_number d, const rule_params& p) {
+  evaluation ev = roles_of(a, p);
+  std::tie(ev.current_stage, ev.stage_reason) = stage_of(s, a.follows, purchases, d, p);
   return ev;
+}
+
+inline evaluation evaluate(std::span<const purchase_record> purchases, std::span<const activity_day> activity,
+                           day_number d, const rule_params& p) {
+  return evaluate_tallies(tally_activity(activity, d, p), tally_purchases(purchases, d, p), purchases, d, p);
+}
+
+/// The day the joiner role ends on, from day d with `joins` in the role window
+/// (>= the threshold): when fewer than k joins remain, i.e. when the k-th latest leaves.
+inline day_number joiner_end(std::span<const activity_day> activity, std::uint32_t joins, day_number d,
+                             const rule_params& p) {
+  day_number cutoff = d;
+  std::uint32_t remaining = joins;
+  while (remaining >= p.joiner_min) {
+    day_number oldest = no_day;
+    std::uint32_t at_oldest = 0;
+    for (const activity_day& a : activity) {
+      if (!a.join || a.day > d || a.day <= cutoff - p.role_window) continue;
+      if (a.day < oldest) {
+        oldest = a.day;
+        at_oldest = a.join;
+      } else if (a.day == oldest) {
+        at_oldest += a.join;
+      }
+    }
+    remaining -= at_oldest;
+    cutoff = oldest + p.role_window;  // the day these joins leave the window
+  }
+  return cutoff;
 }
 
 /// The earliest day after `d` on which time alone may change the stage or the
@@ -472,75 +619,35 @@ inline evaluation evaluate(std::span<const purchase_record> purchases,
 /// leaving the role window, the joiner threshold's k-th latest join leaving it,
 /// the last follow leaving the stage window, each net purchase leaving it, the
 /// end of the new period and the lapse. (The primary role is computed when
-/// asked, so its changes need no wake.)
-inline day_number next_deadline(std::span<const purchase_record> purchases,
-                                std::span<const activity_day> activity, day_number d,
-                                const rule_params& p) {
-  day_number next = no_day;
+/// asked, so its changes need no wake.) `activity` and `purchases` are read
+/// only for the joiner role and a customer-base model.
+inline day_number next_deadline_of(const activity_tally& a, const purchase_tally& s,
+                                   std::span<const activity_day> activity,
+                                   std::span<const purchase_record> purchases, day_number d, const rule_params& p) {
+  day_number next = std::min(a.next_entering, s.next_entering);  // both after d
   auto consider = [&](day_number x) {
     if (x > d && x < next) next = x;
   };
-  constexpr day_number none = std::numeric_limits<day_number>::min();
-  day_number last_any = none, last_post = none, last_review = none, last_buyer = none,
-             last_follow = none;
-  std::uint32_t joins = 0;
-  for (const activity_day& a : activity) {
-    if (a.day > d) {
-      consider(a.day);
-      continue;
-    }
-    last_any = std::max(last_any, a.day);
-    if (a.post) last_post = std::max(last_post, a.day);
-    if (a.review) last_review = std::max(last_review, a.day);
-    if (a.buyer) last_buyer = std::max(last_buyer, a.day);
-    if (a.follow) last_follow = std::max(last_follow, a.day);
-    if (a.join && in_window(a.day, d, p.role_window)) joins += a.join;
-  }
-  for (day_number last : {last_any, last_post, last_review, last_buyer})
-    if (last != none) consider(last + p.role_window);
-  if (last_follow != none) consider(last_follow + p.window);
-  if (joins >= p.joiner_min) {
-    // The joiner role ends when fewer than k joins remain: when the k-th latest leaves.
-    day_number cutoff = d;
-    std::uint32_t remaining = joins;
-    while (remaining >= p.joiner_min) {
-      day_number oldest = no_day;
-      std::uint32_t at_oldest = 0;
-      for (const activity_day& a : activity) {
-        if (!a.join || a.day > d || a.day <= cutoff - p.role_window) continue;
-        if (a.day < oldest) {
-          oldest = a.day;
-          at_oldest = a.join;
-        } else if (a.day == oldest) {
-          at_oldest += a.join;
-        }
-      }
-      remaining -= at_oldest;
-      cutoff = oldest + p.role_window;  // the day these joins leave the window
-    }
-    consider(cutoff);
-  }
-  day_number first = no_day, last = none;
-  for (const purchase_record& r : purchases) {
-    if (!r.net()) continue;
-    if (r.day > d) {
-      consider(r.day);
-      continue;
-    }
-    consider(r.day + p.window);
-    first = std::min(first, r.day);
-    last = std::max(last, r.day);
-  }
-  if (first != no_day) {
-    consider(first + p.new_days);
+  for (day_number last : {a.last_any, a.last_post, a.last_review, a.last_buyer})
+    if (last != no_day_yet) consider(last + p.role_window);
+  if (a.last_follow != no_day_yet) consider(a.last_follow + p.window);
+  if (a.join >= p.joiner_min) consider(joiner_end(activity, a.join, d, p));
+  if (s.oldest_in_window != no_day) consider(s.oldest_in_window + p.window);
+  if (s.first != no_day) {
+    consider(s.first + p.new_days);
     if (p.lapse == lapse_kind::days) [[likely]] {
-      consider(last + p.lapse_days);
+      consider(s.last + p.lapse_days);
     } else {
       const model_history h = history_of(purchases, d);
-      consider(model_decides(h, p) ? model_lapse_day(h, d, p) : last + p.lapse_days);
+      consider(model_decides(h, p) ? model_lapse_day(h, d, p) : s.last + p.lapse_days);
     }
   }
   return next;
+}
+
+inline day_number next_deadline(std::span<const purchase_record> purchases, std::span<const activity_day> activity,
+                                day_number d, const rule_params& p) {
+  return next_deadline_of(tally_activity(activity, d, p), tally_purchases(purchases, d, p), activity, purchases, d, p);
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "detail/huge_page_allocator.hpp"
@@ -82,16 +83,21 @@ class pooled_lists {
   void erase_at(small_list<T, N>& l, std::uint32_t i) {
     T* d = data(l);
     d[i] = d[l.ref.size - 1];
-    l.ref.size = (l.ref.size - 1) & max_size;
-    // Back home at half the room, not at full: a list that hovers at N does not
-    // move to and fro.
-    if (!l.is_local() && l.ref.size <= N / 2) {
-      const list_ref pooled = l.ref;
-      for (std::uint32_t k = 0; k < pooled.size; ++k) l.here[k] = items_[pooled.offset + k];
-      release(l.ref);
-      l.ref.size = pooled.size & max_size;
-      l.ref.cap_log2 = list_ref::local;
+    shrink_to(l, l.ref.size - 1);
+  }
+
+  /// Drops the records `drop` says to, keeping the order of the rest; calls
+  /// `drop` once per record, in order.
+  template <std::uint32_t N, class Drop>
+  void erase_if(small_list<T, N>& l, Drop&& drop) {
+    T* d = data(l);
+    const std::uint32_t n = l.ref.size;
+    std::uint32_t kept = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const T v = d[i];
+      if (!drop(v)) d[kept++] = v;
     }
+    if (kept != n) shrink_to(l, kept);
   }
 
   void push_back(list_ref& r, const T& value) {
@@ -117,6 +123,19 @@ class pooled_lists {
   }
 
  private:
+  // Sets a small list's size; one short enough again moves back home, at half
+  // the room, not at full, so that a list that hovers at N does not move to and fro.
+  template <std::uint32_t N>
+  void shrink_to(small_list<T, N>& l, std::uint32_t size) {
+    l.ref.size = size & max_size;
+    if (l.is_local() || size > N / 2) return;
+    const list_ref pooled = l.ref;
+    for (std::uint32_t k = 0; k < size; ++k) l.here[k] = items_[pooled.offset + k];
+    release(l.ref);
+    l.ref.size = size & max_size;
+    l.ref.cap_log2 = list_ref::local;
+  }
+
   // Moves a full home list to the first block class with room for one more.
   template <std::uint32_t N>
   void move_to_pool(small_list<T, N>& l) {
@@ -180,6 +199,10 @@ struct pooled_list_view {
   const T& operator[](std::size_t i) const { return pool.data(ref)[i]; }
   void push_back(const T& v) { pool.push_back(ref, v); }
   void erase_at(std::size_t i) { pool.erase_at(ref, static_cast<std::uint32_t>(i)); }
+  template <class Drop>
+  void erase_if(Drop&& drop) {
+    pool.erase_if(ref, std::forward<Drop>(drop));
+  }
 
  private:
   static std::size_t list_size(const list_ref& r) { return r.size; }
@@ -198,6 +221,10 @@ struct vector_list_view {
   void erase_at(std::size_t i) {
     items[i] = items.back();
     items.pop_back();
+  }
+  template <class Drop>
+  void erase_if(Drop&& drop) {
+    std::erase_if(items, std::forward<Drop>(drop));
   }
 };
 
