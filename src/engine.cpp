@@ -175,9 +175,14 @@ struct engine::impl {
     }
   }
 
-  void apply(person_id p, const evaluation& ev, std::int64_t when_us, cause why) {
+  // Most evaluations change nothing: that answer is inline.
+  [[gnu::always_inline]] void apply(person_id p, const evaluation& ev, std::int64_t when_us, cause why) {
+    const person_core& c = persons[p.value].core;
+    if (ev.current_stage != static_cast<stage>(c.stage) || ev.roles.bits() != c.roles) apply_changes(p, ev, when_us, why);
+  }
+
+  [[gnu::noinline]] void apply_changes(person_id p, const evaluation& ev, std::int64_t when_us, cause why) {
     person_slot& s = persons[p.value];
-    if (ev.current_stage == static_cast<stage>(s.core.stage) && ev.roles.bits() == s.core.roles) return;
     // A stage change writes the stays: the map entry is made then, for those who move.
     stage_stays scratch;
     stage_stays& stays_of = ev.current_stage != static_cast<stage>(s.core.stage) ? stays[p.value] : scratch;
@@ -334,7 +339,8 @@ struct engine::impl {
     return result;
   }
 
-  ingest_result ingest_checked(person_id p, const event& e, const id_set::fingerprint* id_print) {
+  [[gnu::always_inline]] ingest_result ingest_checked(person_id p, const event& e,
+                                                     const id_set::fingerprint* id_print) {
     // The signal record is a second table: start its fetch beside the person's.
     if (book.active()) book.prefetch(p.value);
     const std::int64_t at = to_us(e.time);
@@ -349,7 +355,6 @@ struct engine::impl {
       if (!seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id), expires, clock_day))
         return duplicate(p);
     }
-    const std::uint64_t ref_hash = e.kind == event_kind::refund ? id_hash(e.ref) : 0;
 
     if (params.host_clock) {
       // check_clock has passed: the host's clock does not move with events.
@@ -359,6 +364,77 @@ struct engine::impl {
       advance(at);
     }
 
+    // Most events: a known person's activity that touches no stage input and no
+    // signal. Only the day's counters, perhaps a role, and one deadline change.
+    person_slot& s = persons[p.value];
+    if (only_activity(e.kind) && !book.active()) [[likely]] {
+      ++totals.accepted;
+      if (!s.core.has(person_core::known)) [[unlikely]]
+        make_known(s, day);
+      s.core.first_seen = std::min(s.core.first_seen, day);
+      auto activity = activity_of(s);
+      count_activity(activity, e.kind, day, clock_day, params, &s.newest_activity);
+      activity_counted(p, s, e.kind, day);
+      if (!e.target.empty()) [[unlikely]]
+        add_link(p, e);
+      return accepted(p);
+    }
+    return ingest_any(p, e, at, day);
+  }
+
+  // A person's first event. They enter as potential (no stage transition).
+  [[gnu::noinline]] void make_known(person_slot& s, day_number day) {
+    s.core.flags |= person_core::known;
+    s.core.first_seen = day;
+    s.core.stage_since_us = clock_us;
+    ++stage_n[static_cast<std::size_t>(stage::potential)];
+    ++known;
+  }
+
+  // Kinds whose only effect on the lifecycle is a count on their day.
+  static constexpr bool only_activity(event_kind k) {
+    constexpr std::uint32_t kinds = 1u << static_cast<int>(event_kind::visit) | 1u << static_cast<int>(event_kind::view) |
+                                    1u << static_cast<int>(event_kind::search) | 1u << static_cast<int>(event_kind::cart) |
+                                    1u << static_cast<int>(event_kind::post) | 1u << static_cast<int>(event_kind::review) |
+                                    1u << static_cast<int>(event_kind::join) | 1u << static_cast<int>(event_kind::referral) |
+                                    1u << static_cast<int>(event_kind::feedback);
+    return ((kinds >> static_cast<int>(k)) & 1u) != 0;
+  }
+
+  ingest_result accepted(person_id p) {
+    ingest_result result;
+    result.person = p;
+    result.transitions = out;
+    notify();
+    return result;
+  }
+
+  // After an activity event of a known person is counted: only the roles can
+  // have changed, and the one new deadline is this day's.
+  [[gnu::always_inline]] void activity_counted(person_id p, person_slot& s, event_kind k, day_number day) {
+    const bool counts_now = day <= clock_day && day + params.role_window > clock_day;
+    if (counts_now && may_gain_role(role_set::from_bits(s.core.roles), k)) [[unlikely]]
+      roles_after_event(p, s);
+    if (day > clock_day)
+      schedule(p, day);
+    else if (counts_now)
+      schedule(p, day + params.role_window);
+  }
+
+  [[gnu::noinline]] void roles_after_event(person_id p, person_slot& s) {
+    evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
+    ev.current_stage = static_cast<stage>(s.core.stage);
+    if (ev.roles.bits() == s.core.roles) return;
+    apply(p, ev, clock_us, cause::event);
+    // A role just gained brings its own end, which may come before this
+    // event's day leaves the window (joiner: when the k-th latest join leaves).
+    schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
+  }
+
+  // Everything else: a first event, purchases, refunds, follows, contacts, and
+  // any event while signals are tracked. The clock has moved already.
+  [[gnu::noinline]] ingest_result ingest_any(person_id p, const event& e, std::int64_t at, day_number day) {
+    const std::uint64_t ref_hash = e.kind == event_kind::refund ? id_hash(e.ref) : 0;
     ingest_result result;
     result.person = p;
     person_slot& s = persons[p.value];
@@ -382,37 +458,17 @@ struct engine::impl {
     ++totals.accepted;
 
     const bool first_event = !s.core.has(person_core::known);
-    if (first_event) {
-      s.core.flags |= person_core::known;
-      s.core.first_seen = day;
-      s.core.stage_since_us = clock_us;
-      ++stage_n[static_cast<std::size_t>(stage::potential)];
-      ++known;
-    } else {
+    if (first_event)
+      make_known(s, day);
+    else
       s.core.first_seen = std::min(s.core.first_seen, day);
-    }
 
     if (outcome == record_outcome::recorded_stage || first_event) {
       const evaluation ev = evaluate(purchase_span(s), activity_span(s), clock_day, params);
       apply(p, ev, clock_us, cause::event);
       schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
     } else if (is_activity(e.kind)) {
-      // Only the roles can have changed, and the one new deadline is this day's.
-      const bool counts_now = day <= clock_day && day + params.role_window > clock_day;
-      if (counts_now && may_gain_role(role_set::from_bits(s.core.roles), e.kind)) {
-        evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
-        ev.current_stage = static_cast<stage>(s.core.stage);
-        if (ev.roles.bits() != s.core.roles) {
-          apply(p, ev, clock_us, cause::event);
-          // A role just gained brings its own end, which may come before this
-          // event's day leaves the window (joiner: when the k-th latest join leaves).
-          schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
-        }
-      }
-      if (day > clock_day)
-        schedule(p, day);
-      else if (day + params.role_window > clock_day)
-        schedule(p, day + params.role_window);
+      activity_counted(p, s, e.kind, day);
     }
     if (book.active()) {
       person_view v = view_of(p.value);

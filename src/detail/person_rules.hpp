@@ -133,43 +133,49 @@ bool repeats_purchase(const Purchases& purchases, event_kind kind, std::uint64_t
   return i >= 0 && !purchases[static_cast<std::size_t>(i)].has(purchase_record::refund_waiting);
 }
 
+/// The counter of `a` that an event of kind `k` adds to besides `any`, or null.
+[[gnu::always_inline]] inline std::uint8_t* counter_of(activity_day& a, event_kind k) {
+  switch (k) {
+    case event_kind::post: return &a.post;
+    case event_kind::review: return &a.review;
+    case event_kind::join: return &a.join;
+    case event_kind::search:
+    case event_kind::cart:
+    case event_kind::purchase: return &a.buyer;
+    case event_kind::follow: return &a.follow;
+    default: return nullptr;
+  }
+}
+
+/// Adds one event of kind `k` to record `a` of its day; false when a counter
+/// is full (255): the event then starts a second record for the day.
+[[gnu::always_inline]] inline bool add_to_day(activity_day& a, event_kind k) {
+  constexpr std::uint8_t full = std::numeric_limits<std::uint8_t>::max();
+  std::uint8_t* counter = counter_of(a, k);
+  if (a.any == full || (counter != nullptr && *counter == full)) return false;
+  ++a.any;
+  if (counter != nullptr) ++*counter;
+  return true;
+}
+
 /// Counts one activity event on its day, unless it can no longer count in any
 /// window as of `clock_day` (then it would change nothing). `newest`, if given,
 /// is a day no record is later than (kept up to date here): a later day starts
 /// its record without reading the list.
 template <class Activity>
-[[gnu::always_inline]] inline void count_activity(Activity& activity, event_kind kind, day_number day, day_number clock_day,
-                    const rule_params& p, day_number* newest = nullptr) {
-  const bool is_follow = kind == event_kind::follow;
-  if (day + p.activity_reach(is_follow) <= clock_day) return;
-  auto field = [kind](activity_day& a) -> std::uint8_t* {
-    switch (kind) {
-      case event_kind::post: return &a.post;
-      case event_kind::review: return &a.review;
-      case event_kind::join: return &a.join;
-      case event_kind::search:
-      case event_kind::cart:
-      case event_kind::purchase: return &a.buyer;
-      case event_kind::follow: return &a.follow;
-      default: return nullptr;
-    }
-  };
-  constexpr std::uint8_t full = std::numeric_limits<std::uint8_t>::max();
+[[gnu::always_inline]] inline void count_activity(Activity& activity, event_kind kind, day_number day,
+                                                  day_number clock_day, const rule_params& p,
+                                                  day_number* newest = nullptr) {
+  if (day + p.activity_reach(kind == event_kind::follow) <= clock_day) return;
   if (newest == nullptr || day <= *newest) {
     for (std::size_t i = activity.size(); i-- > 0;) {  // newest days are usually last
       activity_day& a = activity[i];
-      if (a.day != day || a.any == full) continue;
-      std::uint8_t* f = field(a);
-      if (f != nullptr && *f == full) continue;
-      ++a.any;
-      if (f != nullptr) ++*f;
-      return;
+      if (a.day == day && add_to_day(a, kind)) return;
     }
   }
   activity_day a;
   a.day = day;
-  a.any = 1;
-  if (std::uint8_t* f = field(a)) *f = 1;
+  add_to_day(a, kind);
   activity.push_back(a);
   if (newest != nullptr) *newest = std::max(*newest, day);
 }
@@ -487,7 +493,7 @@ struct purchase_tally {
   day_number next_entering = no_day;                 // the earliest net purchase dated after d
 };
 
-inline purchase_tally tally_purchases(std::span<const purchase_record> purchases, day_number d,
+[[gnu::always_inline]] inline purchase_tally tally_purchases(std::span<const purchase_record> purchases, day_number d,
                                       const rule_params& p) {
   purchase_tally t;
   for (const purchase_record& r : purchases) {
@@ -520,7 +526,7 @@ inline purchase_tally tally_purchases(std::span<const purchase_record> purchases
 
 /// The stage on day d (rules 1-6) with its reason. `purchases` is read only by
 /// a customer-base model's lapse.
-inline std::pair<stage, reason> stage_of(const purchase_tally& s, std::int32_t fw,
+[[gnu::always_inline]] inline std::pair<stage, reason> stage_of(const purchase_tally& s, std::int32_t fw,
                                          std::span<const purchase_record> purchases, day_number d,
                                          const rule_params& p) {
   using rule = reason::rule;
@@ -544,7 +550,7 @@ inline std::pair<stage, reason> stage_of(const purchase_tally& s, std::int32_t f
 }
 
 /// The roles and their qualifying counts of a tally (not the primary role).
-inline evaluation roles_of(const activity_tally& t, const rule_params& p) {
+[[gnu::always_inline]] inline evaluation roles_of(const activity_tally& t, const rule_params& p) {
   evaluation ev;
   ev.role_events = {t.post, t.review, t.join, t.any, t.buyer};
   if (t.post >= 1) ev.roles.insert(role::creator);
@@ -576,7 +582,7 @@ inline std::optional<role> primary_role_of(const evaluation& ev) {
 }
 
 /// Stage and roles of two tallies on day d.
-inline evaluation evaluate_tallies(const activity_tally& a, const purchase_tally& s,
+[[gnu::always_inline]] inline evaluation evaluate_tallies(const activity_tally& a, const purchase_tally& s,
                                    std::span<const purchase_record> purchases, day_number d, const rule_params& p) {
   evaluation ev = roles_of(a, p);
   std::tie(ev.current_stage, ev.stage_reason) = stage_of(s, a.follows, purchases, d, p);
@@ -621,7 +627,7 @@ inline day_number joiner_end(std::span<const activity_day> activity, std::uint32
 /// end of the new period and the lapse. (The primary role is computed when
 /// asked, so its changes need no wake.) `activity` and `purchases` are read
 /// only for the joiner role and a customer-base model.
-inline day_number next_deadline_of(const activity_tally& a, const purchase_tally& s,
+[[gnu::always_inline]] inline day_number next_deadline_of(const activity_tally& a, const purchase_tally& s,
                                    std::span<const activity_day> activity,
                                    std::span<const purchase_record> purchases, day_number d, const rule_params& p) {
   day_number next = std::min(a.next_entering, s.next_entering);  // both after d
