@@ -66,6 +66,9 @@ struct engine::impl {
   std::array<std::uint64_t, signal_count> signal_n{};
 
   bool clock_set = false;
+  // Replay clock, running, no signals: plain activity may take ingest_activity.
+  bool activity_path = false;
+  day_number plain_reach = 0;  // params.activity_reach(false), read on every event
   std::int64_t clock_us = 0;
   day_number clock_day = 0;
   std::int64_t next_day_us = 0;  // start of the day after clock_day
@@ -105,6 +108,7 @@ struct engine::impl {
       id_reach[static_cast<std::size_t>(k)] =
           std::max(params.activity_reach(k == event_kind::follow), book.params().event_reach(k));
     calendar.reset(horizon);
+    plain_reach = params.activity_reach(false);
     if (o.expected_persons > 0) {
       names.reserve(o.expected_persons);
       persons.reserve(o.expected_persons);
@@ -224,6 +228,7 @@ struct engine::impl {
   void wake(std::uint32_t person, day_number d) {
     person_slot& s = persons[person];
     s.scheduled = no_day;
+    if (quiet_wake(s, person, d)) return;
     auto activity = activity_of(s);
     const activity_tally at = tally_and_prune(activity, d, params, s.newest_activity);
     const purchase_tally pt = tally_purchases(purchase_span(s), d, params);
@@ -233,6 +238,34 @@ struct engine::impl {
     day_number next = next_deadline_of(at, pt, activity_span(s), purchase_span(s), d, params);
     if (book.active()) next = std::min(next, book.next_day(view_of(person), d));
     schedule(person_id{person}, next);
+  }
+
+  // Many wakes find a person active again since the deadline was filed: no
+  // purchases, and the newest day still qualifying for every role held. Then
+  // nothing can change before that day leaves the role window (no role is
+  // gained by time, the stage stays potential), so the wake files that day
+  // without tallying anything. A list at home is pruned on the way (it is in
+  // the record); a pooled one when it next fills up (what can no longer count
+  // changes nothing while it waits).
+  [[gnu::always_inline]] bool quiet_wake(person_slot& s, std::uint32_t person, day_number d) {
+    if (book.active() || s.purchases.size != 0) return false;
+    const day_number newest = s.newest_activity;
+    if (newest > d || newest + params.role_window <= d) return false;
+    const activity_day* list = activity_pool.data(s.activity);
+    const activity_day* top = nullptr;
+    for (std::uint32_t i = s.activity.size(); i-- > 0;)  // the newest day is usually last
+      if (list[i].day == newest) {
+        top = &list[i];
+        break;
+      }
+    const role_set held = role_set::from_bits(s.core.roles);
+    if (top == nullptr || held.empty() || held.contains(role::joiner) ||
+        (held.contains(role::creator) && top->post == 0) || (held.contains(role::critic) && top->review == 0) ||
+        (held.contains(role::buyer) && top->buyer == 0))
+      return false;
+    if (s.activity.is_local()) prune_activity(activity_of(s), d, params);  // the newest record stays: it is in the role window
+    schedule(person_id{person}, newest + params.role_window);
+    return true;
   }
 
   // Days and the browse signals' instants, in time order. Most events move the
@@ -279,6 +312,7 @@ struct engine::impl {
 
   void set_clock(std::int64_t us) {
     clock_set = true;
+    activity_path = !params.host_clock && !book.active();
     clock_us = us;
     clock_day = day_of(us, params.offset_us);
     next_day_us = day_start_us(clock_day + 1, params.offset_us);
@@ -305,6 +339,8 @@ struct engine::impl {
     out.clear();
     if (e.person.empty()) return reject(person_id{}, reject_reason::empty_person);
     if (e.person.size() > name_index::max_name) return reject(person_id{}, reject_reason::person_too_long);
+    if (takes_activity_path(e)) [[likely]]
+      return ingest_activity(intern(e.person, name_hash), e, id_print);
     reject_reason bad = check_fields(e);
     if (bad == reject_reason::none) bad = check_clock(e);
     if (bad != reject_reason::none) {
@@ -317,10 +353,69 @@ struct engine::impl {
   ingest_result ingest_handle(person_id p, const event& e) {
     out.clear();
     if (!p.valid() || p.value >= persons.size()) return reject(p, reject_reason::unknown_person);
+    if (takes_activity_path(e)) [[likely]]
+      return ingest_activity(p, e, nullptr);
     reject_reason bad = check_fields(e);
     if (bad == reject_reason::none) bad = check_clock(e);
     if (bad != reject_reason::none) return reject(p, bad);
     return ingest_checked(p, e, nullptr);
+  }
+
+  // Most events: plain activity (only_activity) that passes check_fields, in
+  // replay, with no signals tracked.
+  [[gnu::always_inline]] bool takes_activity_path(const event& e) const {
+    return activity_path && only_activity(e.kind) && !e.time.is_special() &&
+           (e.kind != event_kind::feedback || (e.score >= -1 && e.score <= 10));
+  }
+
+  // What ingest_checked does for such an event, in the fewest steps: the
+  // duplicate check, the replay clock, the day's count, a role only if one may
+  // be gained, and the day's deadline.
+  [[gnu::always_inline]] ingest_result ingest_activity(person_id p, const event& e,
+                                                       const id_set::fingerprint* id_print) {
+    const std::int64_t at = to_us(e.time);
+    const day_number day = at < next_day_us && at >= next_day_us - us_per_day ? clock_day : day_of(at, params.offset_us);
+    if (!e.id.empty() &&
+        !seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id),
+                         day + id_reach[static_cast<std::size_t>(e.kind)], clock_day))
+      return duplicate(p);
+    if (at > clock_us) {
+      if (at < next_day_us) [[likely]]
+        clock_us = at;  // no browse instant waits: no signals
+      else
+        advance_days(at);
+    }
+    person_slot& s = persons[p.value];
+    ++totals.accepted;
+    if (!s.core.has(person_core::known)) [[unlikely]]
+      make_known(s, day);
+    s.core.first_seen = std::min(s.core.first_seen, day);
+    if (day + plain_reach > clock_day) [[likely]] {  // (replay: day <= clock_day)
+      activity_day* top = nullptr;
+      if (day == s.newest_activity) {
+        activity_day& last = activity_pool.data(s.activity)[s.activity.size() - 1];
+        if (last.day == day) top = &last;
+      }
+      if (top == nullptr || !add_to_day(*top, e.kind)) [[unlikely]] {
+        auto activity = activity_of(s);
+        if (day > s.newest_activity && s.activity.size() == activity_pool.capacity(s.activity))
+          prune_activity(activity, clock_day, params);  // before the list grows: quiet wakes leave pooled lists as they are
+        count_activity(activity, e.kind, day, clock_day, params, &s.newest_activity);
+      }
+      if (day + params.role_window > clock_day) {
+        if (may_gain_role(role_set::from_bits(s.core.roles), e.kind)) [[unlikely]]
+          roles_after_event(p, s);
+        schedule(p, day + params.role_window);
+      }
+    }
+    if (!e.target.empty()) [[unlikely]]
+      add_link(p, e);
+    ingest_result result;
+    result.person = p;
+    result.transitions = out;
+    if (!subscribers.empty()) [[unlikely]]
+      notify();
+    return result;
   }
 
   // Host clock mode: the clock must be set and the event not too far ahead of it.
@@ -373,6 +468,8 @@ struct engine::impl {
         make_known(s, day);
       s.core.first_seen = std::min(s.core.first_seen, day);
       auto activity = activity_of(s);
+      if (day > s.newest_activity && s.activity.size() == activity_pool.capacity(s.activity)) [[unlikely]]
+        prune_activity(activity, clock_day, params);  // before the list grows: quiet wakes leave pooled lists as they are
       count_activity(activity, e.kind, day, clock_day, params, &s.newest_activity);
       activity_counted(p, s, e.kind, day);
       if (!e.target.empty()) [[unlikely]]
@@ -447,6 +544,7 @@ struct engine::impl {
     auto purchases = purchases_of(s);
     auto activity = activity_of(s);
     const day_number newest_before = s.newest_activity;  // the book asks what came before this event
+    if (s.activity.size() == activity_pool.capacity(s.activity)) prune_activity(activity, clock_day, params);
     const record_outcome outcome = record_event(purchases, activity, facts, clock_day, params, &s.newest_activity);
     if (outcome == record_outcome::duplicate) {
       result.status = ingest_status::duplicate;

@@ -249,7 +249,7 @@ inline bool may_gain_role(role_set held, event_kind k) {
 
 /// Drops activity records that can no longer count in any window from `day` on.
 template <class Activity>
-void prune_activity(Activity& activity, day_number day, const rule_params& p) {
+void prune_activity(Activity&& activity, day_number day, const rule_params& p) {
   const day_number reach = p.activity_reach(false), follow_reach = p.activity_reach(true);
   activity.erase_if([&](const activity_day& a) { return a.day + (a.follow > 0 ? follow_reach : reach) <= day; });
 }

@@ -61,6 +61,10 @@ class pooled_lists {
     return l.is_local() ? l.here : items_.data() + l.ref.offset;
   }
   template <std::uint32_t N>
+  static std::uint32_t capacity(const small_list<T, N>& l) {
+    return l.is_local() ? N : l.ref.capacity();
+  }
+  template <std::uint32_t N>
   void prefetch(const small_list<T, N>& l) const {
     prefetch(l.ref);
   }
