@@ -519,13 +519,15 @@ struct engine::impl {
   }
 
   [[gnu::noinline]] void roles_after_event(person_id p, person_slot& s) {
-    evaluation ev = evaluate_roles(activity_span(s), clock_day, params);
+    const activity_tally tally = tally_activity(activity_span(s), clock_day, params);
+    evaluation ev = roles_of(tally, params);
     ev.current_stage = static_cast<stage>(s.core.stage);
     if (ev.roles.bits() == s.core.roles) return;
     apply(p, ev, clock_us, cause::event);
     // A role just gained brings its own end, which may come before this
     // event's day leaves the window (joiner: when the k-th latest join leaves).
-    schedule(p, next_deadline(purchase_span(s), activity_span(s), clock_day, params));
+    schedule(p, next_deadline_of(tally, tally_purchases(purchase_span(s), clock_day, params), activity_span(s),
+                                 purchase_span(s), clock_day, params));
   }
 
   // Everything else: a first event, purchases, refunds, follows, contacts, and
