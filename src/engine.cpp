@@ -291,15 +291,16 @@ struct engine::impl {
       next_day_us = day_start_us(d + 1, params.offset_us);
       calendar.take(d, due);
       const std::size_t n = due.size();
+      constexpr std::size_t wmid = 8, wnear = 4;
       for (std::size_t j = 0; j < n; ++j) {
         // Who is due is known in advance: fetch their records ahead of use.
-        if (j + 8 < n) {
-          __builtin_prefetch(&persons[due[j + 8]]);
-          if (book.active()) book.prefetch(due[j + 8]);
+        if (j + wmid < n) {
+          __builtin_prefetch(&persons[due[j + wmid]]);
+          if (book.active()) book.prefetch(due[j + wmid]);
         }
-        if (j + 4 < n) {
-          const person_slot& ahead = persons[due[j + 4]];
-          activity_pool.prefetch(ahead.activity);
+        if (j + wnear < n) {
+          const person_slot& ahead = persons[due[j + wnear]];
+          activity_pool.prefetch_all(ahead.activity);  // a wake reads it whole
           purchase_pool.prefetch(ahead.purchases);
         }
         if (persons[due[j]].scheduled == d) wake(due[j], d);
@@ -651,7 +652,9 @@ struct engine::impl {
   }
 
   batch_result ingest_batch(std::span<const person_id> who, std::span<const event> events) {
-    constexpr std::size_t mid = 8, near = 4;
+    // The list's address is in the record: read it only once the record's own
+    // fetch has had time to arrive, or the read waits for it.
+    constexpr std::size_t mid = 16, near = 6;
     const std::size_t n = events.size();
     batch_result b;
     for (std::size_t i = 0; i < n; ++i) {
