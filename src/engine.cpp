@@ -87,6 +87,7 @@ struct engine::impl {
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, role_count + 1> conversions_by_role{};
   ingest_counts totals;
+  std::uint64_t made_transitions = 0, made_signals = 0;  // every record() so far: batch totals
   std::size_t known = 0;
 
   std::vector<std::pair<std::uint32_t, std::function<void(const transition&)>>> subscribers;
@@ -168,6 +169,7 @@ struct engine::impl {
     } else {
       ++signal_n[static_cast<std::size_t>(t.signal_raised)];
     }
+    ++(t.what == change::signal ? made_signals : made_transitions);
     out.push_back(t);
     const bool keep = options.history == history_mode::full ||
                       (options.history == history_mode::stages && t.what == change::stage);
@@ -336,7 +338,8 @@ struct engine::impl {
 
   // The one entry for string ids: checks, then interns (a rejected event
   // leaves no half-made person behind).
-  ingest_result ingest_named(const event& e, std::uint64_t name_hash, const id_set::fingerprint* id_print) {
+  [[gnu::always_inline]] ingest_result ingest_named(const event& e, std::uint64_t name_hash,
+                                                   const id_set::fingerprint* id_print) {
     out.clear();
     if (e.person.empty()) return reject(person_id{}, reject_reason::empty_person);
     if (e.person.size() > name_index::max_name) return reject(person_id{}, reject_reason::person_too_long);
@@ -351,7 +354,7 @@ struct engine::impl {
     return ingest_checked(intern(e.person, name_hash), e, id_print);
   }
 
-  ingest_result ingest_handle(person_id p, const event& e) {
+  [[gnu::always_inline]] ingest_result ingest_handle(person_id p, const event& e) {
     out.clear();
     if (!p.valid() || p.value >= persons.size()) return reject(p, reject_reason::unknown_person);
     if (takes_activity_path(e)) [[likely]]
@@ -598,13 +601,16 @@ struct engine::impl {
       book.on_referral(p.value, to.value, persons[to.value].core.has(person_core::converted));
   }
 
-  static void add(batch_result& b, const ingest_result& r) {
-    switch (r.status) {
-      case ingest_status::accepted: ++b.accepted; break;
-      case ingest_status::duplicate: ++b.duplicate; break;
-      case ingest_status::rejected: ++b.rejected; break;
-    }
-    for (const transition& t : r.transitions) ++(t.what == change::signal ? b.signals : b.transitions);
+  // A batch's totals are what the running counts moved by while it ran (each
+  // event's result is not looked at).
+  struct batch_start {
+    ingest_counts totals;
+    std::uint64_t transitions, signals;
+  };
+  batch_start start_batch() const { return {totals, made_transitions, made_signals}; }
+  batch_result end_batch(const batch_start& s) const {
+    return {totals.accepted - s.totals.accepted, totals.duplicate - s.totals.duplicate,
+            totals.rejected - s.totals.rejected, made_transitions - s.transitions, made_signals - s.signals};
   }
 
   // Works `far` events ahead: hash the name and the id, prefetch their slots;
@@ -640,15 +646,15 @@ struct engine::impl {
     for (std::size_t j = 0; j < std::min(far, n); ++j) stage_hash(j);
     for (std::size_t j = 0; j < std::min(mid, n); ++j) stage_guess(j);
     for (std::size_t j = 0; j < std::min(near, n); ++j) stage_lists(j);
-    batch_result b;
+    const batch_start start = start_batch();
     for (std::size_t i = 0; i < n; ++i) {
       if (i + far < n) stage_hash(i + far);
       if (i + mid < n) stage_guess(i + mid);
       if (i + near < n) stage_lists(i + near);
       const event& e = events[i];
-      add(b, ingest_named(e, hashes[i % ring], e.id.empty() ? nullptr : &prints[i % ring]));
+      ingest_named(e, hashes[i % ring], e.id.empty() ? nullptr : &prints[i % ring]);
     }
-    return b;
+    return end_batch(start);
   }
 
   batch_result ingest_batch(std::span<const person_id> who, std::span<const event> events) {
@@ -656,7 +662,7 @@ struct engine::impl {
     // fetch has had time to arrive, or the read waits for it.
     constexpr std::size_t mid = 16, near = 6;
     const std::size_t n = events.size();
-    batch_result b;
+    const batch_start start = start_batch();
     for (std::size_t i = 0; i < n; ++i) {
       if (i + mid < n && who[i + mid].value < persons.size()) {
         __builtin_prefetch(&persons[who[i + mid].value]);
@@ -664,9 +670,9 @@ struct engine::impl {
       }
       if (i + near < n && who[i + near].value < persons.size())
         activity_pool.prefetch(persons[who[i + near].value].activity);
-      add(b, ingest_handle(who[i], events[i]));
+      ingest_handle(who[i], events[i]);
     }
-    return b;
+    return end_batch(start);
   }
 };
 
