@@ -400,10 +400,19 @@ struct engine::impl {
         activity_day& last = activity_pool.data(s.activity)[s.activity.size() - 1];
         if (last.day == day) top = &last;
       }
-      if (top == nullptr || !add_to_day(*top, e.kind)) [[unlikely]] {
+      if (top != nullptr && add_to_day(*top, e.kind)) [[likely]] {
+        // counted on the day's record
+      } else if (day > s.newest_activity) {  // a new day: its record goes at the end
         auto activity = activity_of(s);
-        if (day > s.newest_activity && s.activity.size() == activity_pool.capacity(s.activity))
+        if (s.activity.size() == activity_pool.capacity(s.activity)) [[unlikely]]
           prune_activity(activity, clock_day, params);  // before the list grows: quiet wakes leave pooled lists as they are
+        activity_day a;
+        a.day = day;
+        add_to_day(a, e.kind);
+        activity.push_back(a);
+        s.newest_activity = day;
+      } else {
+        auto activity = activity_of(s);
         count_activity(activity, e.kind, day, clock_day, params, &s.newest_activity);
       }
       if (day + params.role_window > clock_day) {

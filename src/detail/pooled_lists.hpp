@@ -89,16 +89,13 @@ class pooled_lists {
   }
 
   template <std::uint32_t N>
-  void push_back(small_list<T, N>& l, const T& value) {
-    if (l.is_local()) {
-      if (l.ref.size < N) {
-        l.here[l.ref.size] = value;
-        l.ref.size = (l.ref.size + 1) & max_size;
-        return;
-      }
-      move_to_pool(l);
+  [[gnu::always_inline]] void push_back(small_list<T, N>& l, const T& value) {
+    if (l.is_local() && l.ref.size < N) [[likely]] {
+      l.here[l.ref.size] = value;
+      l.ref.size = (l.ref.size + 1) & max_size;
+      return;
     }
-    push_back(l.ref, value);
+    push_back_far(l, value);
   }
 
   /// As erase_at for a pooled list; a list short enough again moves back home.
@@ -146,6 +143,12 @@ class pooled_lists {
   }
 
  private:
+  template <std::uint32_t N>
+  [[gnu::noinline]] void push_back_far(small_list<T, N>& l, const T& value) {
+    if (l.is_local()) move_to_pool(l);
+    push_back(l.ref, value);
+  }
+
   // Sets a small list's size; one short enough again moves back home, at half
   // the room, not at full, so that a list that hovers at N does not move to and fro.
   template <std::uint32_t N>
