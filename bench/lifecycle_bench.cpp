@@ -256,41 +256,50 @@ void count(ingest_run& run, const batch_result& r) {
 /// Events handed over in batches of this many (a host draining a queue).
 constexpr std::size_t batch_size = 4096;
 
-/// Every event with its string person id and its event id: engine::ingest(const event&),
-/// or with `batched`, engine::ingest(span<const event>) per batch.
-ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = false) {
+/// Builds the lifecycle::event of `b` in `e`, as a host builds one from its own
+/// message: every field the kind uses is set, the others cleared. `strings`:
+/// the person's string id and an event id on every event (else, for the handle
+/// runs, no person id, and event ids only on purchases and refunds).
+void fill(event& e, const bench_event& b, const char* text, bool strings) {
   using lifecycle_bench::event_id_length;
   using lifecycle_bench::person_name_length;
+  const char* t = text + b.text;
+  e.time = b.time;
+  e.person = strings ? std::string_view{t, person_name_length} : std::string_view{};
+  e.kind = b.kind;
+  e.amount = money{b.amount};
+  e.coupon = b.has(bench_event::coupon);
+  e.score = b.score;
+  const bool money_event = b.kind == event_kind::purchase || b.kind == event_kind::refund;
+  e.id = strings || money_event ? std::string_view{t + person_name_length, event_id_length} : std::string_view{};
+  const char* extra = t + person_name_length + event_id_length;
+  e.ref = b.kind == event_kind::refund ? std::string_view{extra, event_id_length} : std::string_view{};
+  e.target = b.has(bench_event::has_target) ? std::string_view{extra, person_name_length} : std::string_view{};
+}
+
+/// Every event with its string person id and its event id: engine::ingest(const event&),
+/// or with `batched`, engine::ingest(span<const event>) per batch, built in place.
+ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = false) {
   ingest_run run;
   event e;
-  std::vector<event> batch;
-  batch.reserve(batch_size);
+  std::vector<event> batch(batch_size);
+  std::size_t in_batch = 0;
   const char* text = s.text.data();
   const os_usage os0 = os_usage::now();
   const auto t0 = steady::now();
   for (const bench_event& b : s.events) {
-    const char* t = text + b.text;
-    e.time = b.time;
-    e.person = {t, person_name_length};
-    e.id = {t + person_name_length, event_id_length};
-    e.kind = b.kind;
-    e.amount = money{b.amount};
-    e.coupon = b.has(bench_event::coupon);
-    e.score = b.score;
-    const char* extra = t + person_name_length + event_id_length;
-    e.ref = b.kind == event_kind::refund ? std::string_view{extra, event_id_length} : std::string_view{};
-    e.target = b.has(bench_event::has_target) ? std::string_view{extra, person_name_length} : std::string_view{};
     if (!batched) {
+      fill(e, b, text, true);
       count(run, eng.ingest(e));
       continue;
     }
-    batch.push_back(e);
-    if (batch.size() == batch_size) {
+    fill(batch[in_batch++], b, text, true);
+    if (in_batch == batch_size) {
       count(run, eng.ingest(std::span<const event>(batch)));
-      batch.clear();
+      in_batch = 0;
     }
   }
-  if (!batch.empty()) count(run, eng.ingest(std::span<const event>(batch)));
+  if (in_batch > 0) count(run, eng.ingest(std::span<const event>(batch.data(), in_batch)));
   run.seconds = seconds_since(t0);
   run.os = os_usage::now() - os0;
   run.events = s.events.size();
@@ -306,8 +315,6 @@ ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = fals
 /// as the floor uses it, and no lookup table is read per event.
 ingest_run ingest_with_handles(engine& eng, const stream& s, const std::vector<person_id>& handle,
                                bool batched = false) {
-  using lifecycle_bench::event_id_length;
-  using lifecycle_bench::person_name_length;
   for (std::size_t p = 0; p < handle.size(); ++p)
     if (handle[p].value != p) {
       fmt::print(stderr, "lifecycle-bench: person {} was interned as handle {}, not {}\n", p, handle[p].value, p);
@@ -315,40 +322,29 @@ ingest_run ingest_with_handles(engine& eng, const stream& s, const std::vector<p
     }
   ingest_run run;
   event e;
-  std::vector<event> batch;
-  std::vector<person_id> who;
-  batch.reserve(batch_size);
-  who.reserve(batch_size);
+  std::vector<event> batch(batch_size);
+  std::vector<person_id> who(batch_size);
+  std::size_t in_batch = 0;
   const char* text = s.text.data();
   const os_usage os0 = os_usage::now();
   const auto t0 = steady::now();
   for (const bench_event& b : s.events) {
     if (b.has(bench_event::resend)) continue;
-    const char* t = text + b.text;
-    e.time = b.time;
-    e.kind = b.kind;
-    e.amount = money{b.amount};
-    e.coupon = b.has(bench_event::coupon);
-    e.score = b.score;
-    const bool money_event = b.kind == event_kind::purchase || b.kind == event_kind::refund;
-    e.id = money_event ? std::string_view{t + person_name_length, event_id_length} : std::string_view{};
-    const char* extra = t + person_name_length + event_id_length;
-    e.ref = b.kind == event_kind::refund ? std::string_view{extra, event_id_length} : std::string_view{};
-    e.target = b.has(bench_event::has_target) ? std::string_view{extra, person_name_length} : std::string_view{};
     ++run.events;
     if (!batched) {
+      fill(e, b, text, false);
       count(run, eng.ingest(person_id{b.person}, e));
       continue;
     }
-    batch.push_back(e);
-    who.push_back(person_id{b.person});
-    if (batch.size() == batch_size) {
+    fill(batch[in_batch], b, text, false);
+    who[in_batch++] = person_id{b.person};
+    if (in_batch == batch_size) {
       count(run, eng.ingest(std::span<const person_id>(who), std::span<const event>(batch)));
-      batch.clear();
-      who.clear();
+      in_batch = 0;
     }
   }
-  if (!batch.empty()) count(run, eng.ingest(std::span<const person_id>(who), std::span<const event>(batch)));
+  if (in_batch > 0)
+    count(run, eng.ingest(std::span<const person_id>(who.data(), in_batch), std::span<const event>(batch.data(), in_batch)));
   run.seconds = seconds_since(t0);
   run.os = os_usage::now() - os0;
   return run;

@@ -233,6 +233,12 @@ struct engine::impl {
     if (quiet_wake(s, person, d)) return;
     auto activity = activity_of(s);
     const activity_tally at = tally_and_prune(activity, d, params, s.newest_activity);
+    if (s.purchases.size == 0 && !book.active()) [[likely]] {
+      // No purchase, no signals: the stage stays potential, only the roles move.
+      if (roles_held(at, params).bits() != s.core.roles) roles_at_wake(person, at, d);
+      schedule(person_id{person}, next_deadline_of(at, purchase_tally{}, activity_span(s), {}, d, params));
+      return;
+    }
     const purchase_tally pt = tally_purchases(purchase_span(s), d, params);
     apply(person_id{person}, evaluate_tallies(at, pt, purchase_span(s), d, params), day_start_us(d, params.offset_us),
           cause::time);
@@ -240,6 +246,12 @@ struct engine::impl {
     day_number next = next_deadline_of(at, pt, activity_span(s), purchase_span(s), d, params);
     if (book.active()) next = std::min(next, book.next_day(view_of(person), d));
     schedule(person_id{person}, next);
+  }
+
+  [[gnu::noinline]] void roles_at_wake(std::uint32_t person, const activity_tally& at, day_number d) {
+    evaluation ev = roles_of(at, params);
+    std::tie(ev.current_stage, ev.stage_reason) = stage_of(purchase_tally{}, at.follows, {}, d, params);
+    apply_changes(person_id{person}, ev, day_start_us(d, params.offset_us), cause::time);
   }
 
   // Many wakes find a person active again since the deadline was filed: no

@@ -549,15 +549,22 @@ struct purchase_tally {
   return {stage::passive, {rule::occasional, role::spectator, {pw, cw, p.window, fw}}};
 }
 
+/// The roles a tally qualifies for.
+[[gnu::always_inline]] inline role_set roles_held(const activity_tally& t, const rule_params& p) {
+  role_set roles;
+  if (t.post >= 1) roles.insert(role::creator);
+  if (t.review >= 1) roles.insert(role::critic);
+  if (t.join >= p.joiner_min) roles.insert(role::joiner);
+  if (t.buyer >= 1) roles.insert(role::buyer);
+  if (roles.empty() && t.any >= 1) roles.insert(role::spectator);
+  return roles;
+}
+
 /// The roles and their qualifying counts of a tally (not the primary role).
 [[gnu::always_inline]] inline evaluation roles_of(const activity_tally& t, const rule_params& p) {
   evaluation ev;
   ev.role_events = {t.post, t.review, t.join, t.any, t.buyer};
-  if (t.post >= 1) ev.roles.insert(role::creator);
-  if (t.review >= 1) ev.roles.insert(role::critic);
-  if (t.join >= p.joiner_min) ev.roles.insert(role::joiner);
-  if (t.buyer >= 1) ev.roles.insert(role::buyer);
-  if (ev.roles.empty() && t.any >= 1) ev.roles.insert(role::spectator);
+  ev.roles = roles_held(t, p);
   return ev;  // primary_role left to primary_role_of: most evaluations never need it
 }
 
