@@ -66,7 +66,7 @@ struct engine::impl {
   std::array<std::uint64_t, signal_count> signal_n{};
 
   bool clock_set = false;
-  // Replay clock, running, no signals: plain activity may take ingest_activity.
+  // Replay clock, running: plain activity may take ingest_activity.
   bool activity_path = false;
   day_number plain_reach = 0;  // params.activity_reach(false), read on every event
   std::int64_t clock_us = 0;
@@ -127,7 +127,7 @@ struct engine::impl {
     return person_id{id};
   }
 
-  person_view view_of(std::uint32_t p) {
+  [[gnu::always_inline]] person_view view_of(std::uint32_t p) {
     person_slot& s = persons[p];
     return {p,           static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags,
             s.scheduled, s.newest_activity};
@@ -284,7 +284,7 @@ struct engine::impl {
 
   // Days and the browse signals' instants, in time order. Most events move the
   // clock within its day with nothing waiting: that answer costs a comparison.
-  void advance(std::int64_t target_us) {
+  [[gnu::always_inline]] void advance(std::int64_t target_us) {
     if (target_us < next_day_us && !book.instant_before(target_us)) [[likely]]
       clock_us = target_us;
     else
@@ -308,14 +308,13 @@ struct engine::impl {
       constexpr std::size_t wmid = 8, wnear = 4;
       for (std::size_t j = 0; j < n; ++j) {
         // Who is due is known in advance: fetch their records ahead of use.
-        if (j + wmid < n) {
-          __builtin_prefetch(&persons[due[j + wmid]]);
-          if (book.active()) book.prefetch(due[j + wmid]);
-        }
+        if (j + wmid < n) __builtin_prefetch(&persons[due[j + wmid]]);
         if (j + wnear < n) {
           const person_slot& ahead = persons[due[j + wnear]];
           activity_pool.prefetch_all(ahead.activity);  // a wake reads it whole
           purchase_pool.prefetch(ahead.purchases);
+          if (book.active() && signal_book::wake_reads_record(ahead.core.flags, ahead.purchases.size != 0))
+            book.prefetch(due[j + wnear]);
         }
         if (persons[due[j]].scheduled == d) wake(due[j], d);
       }
@@ -327,7 +326,7 @@ struct engine::impl {
 
   void set_clock(std::int64_t us) {
     clock_set = true;
-    activity_path = !params.host_clock && !book.active();
+    activity_path = !params.host_clock;
     clock_us = us;
     clock_day = day_of(us, params.offset_us);
     next_day_us = day_start_us(clock_day + 1, params.offset_us);
@@ -377,8 +376,7 @@ struct engine::impl {
     return ingest_checked(p, e, nullptr);
   }
 
-  // Most events: plain activity (only_activity) that passes check_fields, in
-  // replay, with no signals tracked.
+  // Most events: plain activity (only_activity) that passes check_fields, in replay.
   [[gnu::always_inline]] bool takes_activity_path(const event& e) const {
     return activity_path && only_activity(e.kind) && !e.time.is_special() &&
            (e.kind != event_kind::feedback || (e.score >= -1 && e.score <= 10));
@@ -395,16 +393,14 @@ struct engine::impl {
         !seen_ids.insert(id_print ? *id_print : id_set::fingerprint_of(e.id),
                          day + id_reach[static_cast<std::size_t>(e.kind)], clock_day))
       return duplicate(p);
-    if (at > clock_us) {
-      if (at < next_day_us) [[likely]]
-        clock_us = at;  // no browse instant waits: no signals
-      else
-        advance_days(at);
-    }
+    if (at > clock_us) advance(at);
     person_slot& s = persons[p.value];
-    ++totals.accepted;
-    if (!s.core.has(person_core::known)) [[unlikely]]
+    if (!s.core.has(person_core::known)) [[unlikely]] {
+      if (book.active()) return ingest_any(p, e, at, day);  // the book has its own first steps
       make_known(s, day);
+    }
+    ++totals.accepted;
+    const day_number newest_before = s.newest_activity;  // the book asks what came before this event
     s.core.first_seen = std::min(s.core.first_seen, day);
     if (day + plain_reach > clock_day) [[likely]] {  // (replay: day <= clock_day)
       activity_day* top = nullptr;
@@ -432,6 +428,11 @@ struct engine::impl {
           roles_after_event(p, s);
         schedule(p, day + params.role_window);
       }
+    }
+    if (book.active()) {
+      person_view v = view_of(p.value);
+      v.newest_before = newest_before;
+      schedule(p, book.on_plain_activity(v, e.kind, at, day, e.score, clock_us, clock_day, emitter()));
     }
     if (!e.target.empty()) [[unlikely]]
       add_link(p, e);
@@ -657,12 +658,15 @@ struct engine::impl {
       guesses[j % ring] = g;
       if (g < persons.size()) {
         __builtin_prefetch(&persons[g]);
-        if (book.active()) book.prefetch(g);
+
       }
     };
     auto stage_lists = [&](std::size_t j) {
       const std::uint32_t g = guesses[j % ring];
-      if (g < persons.size()) activity_pool.prefetch(persons[g].activity);
+      if (g >= persons.size()) return;
+      const person_slot& ahead = persons[g];
+      activity_pool.prefetch(ahead.activity);
+      if (book.active() && book.reads_record(ahead.core.flags, events[j].kind)) book.prefetch(g);
     };
     for (std::size_t j = 0; j < std::min(far, n); ++j) stage_hash(j);
     for (std::size_t j = 0; j < std::min(mid, n); ++j) stage_guess(j);
@@ -685,12 +689,12 @@ struct engine::impl {
     const std::size_t n = events.size();
     const batch_start start = start_batch();
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + mid < n && who[i + mid].value < persons.size()) {
-        __builtin_prefetch(&persons[who[i + mid].value]);
-        if (book.active()) book.prefetch(who[i + mid].value);
+      if (i + mid < n && who[i + mid].value < persons.size()) __builtin_prefetch(&persons[who[i + mid].value]);
+      if (i + near < n && who[i + near].value < persons.size()) {
+        const person_slot& ahead = persons[who[i + near].value];
+        activity_pool.prefetch(ahead.activity);
+        if (book.active() && book.reads_record(ahead.core.flags, events[i + near].kind)) book.prefetch(who[i + near].value);
       }
-      if (i + near < n && who[i + near].value < persons.size())
-        activity_pool.prefetch(persons[who[i + near].value].activity);
       ingest_handle(who[i], events[i]);
     }
     return end_batch(start);

@@ -3,9 +3,9 @@
 //
 // The engine calls in at four points: an accepted event, a day wake (the same
 // calendar as the stage deadlines), an instant coming due (browse_no_buy and
-// abandoned_cart wait hours, not days, so they wait in a small time-ordered
-// heap) and a conversion (referral points). The book emits signal records
-// through the engine's `emit(person, transition)` and returns the next day the
+// abandoned_cart wait hours, not days, so they wait in a time-ordered queue,
+// instant_queue.hpp) and a conversion (referral points). The book emits signal
+// records through the engine's `emit(person, transition)` and returns the next day the
 // person needs a wake for. Signals are moments on the engine's clock: a later
 // event cancels one still pending, never one already emitted.
 
@@ -13,11 +13,13 @@
 #include <cstdint>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lifecycle/detail/person_records.hpp"
 #include "detail/bytes.hpp"
 #include "detail/huge_page_allocator.hpp"
+#include "detail/instant_queue.hpp"
 #include "detail/person_map.hpp"
 #include "detail/pooled_lists.hpp"
 #include "detail/signal_rules.hpp"
@@ -144,6 +146,52 @@ class signal_book {
       if (sp_.tiers) want(retier(v, s, clock_us, clock_day, cause::event, emit));
     }
     return wake;
+  }
+
+  /// Whether an event of kind `k` of a person with core flags `flags` reads the
+  /// person's signal record (else on_plain_activity answers from the flags and
+  /// the activity list): worth fetching it ahead only then.
+  bool reads_record(std::uint8_t flags, event_kind k) const {
+    switch (k) {
+      case event_kind::view:
+        return (flags & person_core::view_pending) == 0 || (flags & (person_core::declining | person_core::streak)) != 0;
+      case event_kind::cart:
+        return (flags & person_core::cart_pending) == 0 || (flags & (person_core::declining | person_core::streak)) != 0;
+      case event_kind::visit:
+      case event_kind::search:
+      case event_kind::join:
+      case event_kind::referral:
+        return (flags & (person_core::declining | person_core::streak)) != 0 ||
+               (k != event_kind::referral && sp_.points_of(k) != 0);
+      default:
+        return true;
+    }
+  }
+  /// The same for a wake: the record holds points, a tier, or contact state.
+  static bool wake_reads_record(std::uint8_t flags, bool has_purchases) {
+    return has_purchases || (flags & (person_core::has_points | person_core::reachable)) != 0;
+  }
+
+  /// on_event for an activity event that only counts on its day (visit, view,
+  /// search, cart, post, review, join, referral, feedback): the usual answers
+  /// (nothing waits on the person, a browse signal already waits for this
+  /// session, no points, no score) inline, the rest in on_event.
+  template <class Emit>
+  [[gnu::always_inline]] day_number on_plain_activity(const person_view& v, event_kind k, std::int64_t at,
+                                                      day_number day, int score, std::int64_t clock_us,
+                                                      day_number clock_day, Emit&& emit) {
+    const bool browse = (k == event_kind::view && sp_.has(signal_kind::browse_no_buy)) ||
+                        (k == event_kind::cart && sp_.has(signal_kind::abandoned_cart));
+    const std::uint8_t waiting = k == event_kind::cart ? person_core::cart_pending : person_core::view_pending;
+    const bool quiet = (v.core_flags & (person_core::declining | person_core::streak)) == 0 &&
+                       (k == event_kind::referral || sp_.points_of(k) == 0) && (k != event_kind::feedback || !sp_.nps || score < 0) &&
+                       (!browse || ((v.core_flags & waiting) != 0 && sp_.replay_clock && at >= clock_us));
+    if (!quiet) [[unlikely]]
+      return on_event(v, k, at, day, score, clock_us, clock_day, std::forward<Emit>(emit));
+    // What on_event's usage_decline branch does for a person not declining.
+    if (sp_.has(signal_kind::usage_decline) && v.scheduled > day + sp_.decline_span && enough_to_decline(v, day))
+      return std::max(day + sp_.decline_span, clock_day + 1);
+    return no_day;
   }
 
   /// A referral of `to` by `from`: the first to arrive earns the points when `to` converts.
@@ -281,21 +329,19 @@ class signal_book {
   }
 
   /// Whether a pending browse signal falls due before `before`.
-  bool instant_before(std::int64_t before) const { return !heap_.empty() && heap_.front().due < before; }
+  bool instant_before(std::int64_t before) const { return !instants_.empty() && instants_.front().due < before; }
 
   /// Takes the earliest pending browse signal and emits it unless a purchase
   /// answered it or the repeat limit holds it back. `core_flags(person)` gives
   /// the person's flags, whose pending bits follow the record.
   template <class Flags, class Emit>
   void fire_instant(Flags&& core_flags, Emit&& emit) {
-    std::pop_heap(heap_.begin(), heap_.end());
-    const pending_instant pi = heap_.back();
-    heap_.pop_back();
+    const pending_instant pi = instants_.pop();
     // The next to fall due is known now and fires an event or more later: start
     // fetching its record (and its person's flags) so that it is there by then.
-    if (!heap_.empty()) {
-      prefetch(heap_.front().person);
-      __builtin_prefetch(&core_flags(heap_.front().person));
+    if (!instants_.empty()) {
+      prefetch(instants_.front().person);
+      __builtin_prefetch(&core_flags(instants_.front().person));
     }
     signal_slot& s = slots_[pi.person];
     std::int64_t& since = pi.cart ? s.cart_since : s.view_since;
@@ -323,12 +369,12 @@ class signal_book {
     for (const auto& day : birthdays_) listed += day.capacity() * sizeof(std::uint32_t);
     return listed + slots_.capacity() * sizeof(signal_slot) + points_pool_.bytes() +
            contacts_.bytes() + referrals_.size() * 32 +
-           heap_.capacity() * sizeof(pending_instant);
+           instants_.bytes();
   }
 
   // -------------------------------------------------------------------------
   // Snapshots: every slot, the contact and referral tables, the counts. The
-  // heap is rebuilt from the slots' pending times.
+  // queue is rebuilt from the slots' pending times.
 
   void save(byte_writer& w) const {
     w.put(static_cast<std::uint8_t>(active()));
@@ -463,8 +509,7 @@ class signal_book {
   }
 
   void push_instant(std::int64_t due, std::uint32_t p, bool cart) {
-    heap_.push_back({due, p, static_cast<std::uint8_t>(cart)});
-    std::push_heap(heap_.begin(), heap_.end());
+    instants_.push({due, p, static_cast<std::uint8_t>(cart)});
   }
 
   // Whether an event on `day` may let a span hold decline_min_events and so be
@@ -642,7 +687,7 @@ class signal_book {
   pooled_lists<points_day> points_pool_;
   person_map<contact_info> contacts_;
   std::unordered_map<std::uint32_t, std::uint32_t> referrals_;  // referred -> the first referrer
-  std::vector<pending_instant> heap_;
+  instant_queue instants_;
   std::array<std::vector<std::uint32_t>, 366> birthdays_;  // persons by the day of their birthday
   std::vector<std::uint64_t> tier_n_;
   std::vector<activity_day> records_;                           // scratch: decline_change

@@ -128,19 +128,6 @@ struct contact_info {
   friend bool operator==(const contact_info&, const contact_info&) = default;
 };
 
-/// A browse_no_buy or abandoned_cart waiting for its hour.
-struct pending_instant {
-  std::int64_t due = 0;
-  std::uint32_t person = 0;
-  std::uint8_t cart = 0;
-  // A min-heap: the earliest due on top; person and kind make the order total.
-  friend bool operator<(const pending_instant& a, const pending_instant& b) {
-    if (a.due != b.due) return a.due > b.due;
-    if (a.person != b.person) return a.person > b.person;
-    return a.cart > b.cart;
-  }
-};
-
 /// In a window of `w` days on day `d`: d - w < x <= d.
 inline bool in_days(day_number x, day_number d, day_number w) { return d - w < x && x <= d; }
 
@@ -271,6 +258,14 @@ inline std::int64_t points_on(std::span<const purchase_record> purchases, std::s
 inline day_number tier_change(std::span<const purchase_record> purchases, std::span<const points_day> earned,
                               day_number d, std::uint8_t tier, const signal_params& sp,
                               std::vector<std::pair<day_number, std::int64_t>>& steps) {
+  // Points only leave with time, unless some are dated ahead: then the first tier stays.
+  if (tier == 0) {
+    bool ahead = false;
+    if (sp.points_of(event_kind::purchase) != 0)
+      for (const purchase_record& r : purchases) ahead = ahead || (r.day > d && purchase_points(r, sp) > 0);
+    for (const points_day& e : earned) ahead = ahead || (e.day > d && e.points > 0);
+    if (!ahead) return no_day;
+  }
   steps.clear();
   auto add = [&](day_number day, std::int64_t pts) {
     if (pts == 0) return;
