@@ -230,22 +230,28 @@ struct engine::impl {
   void wake(std::uint32_t person, day_number d) {
     person_slot& s = persons[person];
     s.scheduled = no_day;
-    if (quiet_wake(s, person, d)) return;
+    day_number next = quiet_until(s, d);
+    if (next == no_day) next = wake_rules(s, person, d);
+    if (book.active()) {
+      book.on_day(view_of(person), d, emitter());
+      next = std::min(next, book.next_day(view_of(person), d));
+    }
+    schedule(person_id{person}, next);
+  }
+
+  // The model's rules at a wake; returns their next deadline.
+  [[gnu::always_inline]] day_number wake_rules(person_slot& s, std::uint32_t person, day_number d) {
     auto activity = activity_of(s);
     const activity_tally at = tally_and_prune(activity, d, params, s.newest_activity);
-    if (s.purchases.size == 0 && !book.active()) [[likely]] {
-      // No purchase, no signals: the stage stays potential, only the roles move.
+    if (s.purchases.size == 0) [[likely]] {
+      // No purchase: the stage stays potential, only the roles move.
       if (roles_held(at, params).bits() != s.core.roles) roles_at_wake(person, at, d);
-      schedule(person_id{person}, next_deadline_of(at, purchase_tally{}, activity_span(s), {}, d, params));
-      return;
+      return next_deadline_of(at, purchase_tally{}, activity_span(s), {}, d, params);
     }
     const purchase_tally pt = tally_purchases(purchase_span(s), d, params);
     apply(person_id{person}, evaluate_tallies(at, pt, purchase_span(s), d, params), day_start_us(d, params.offset_us),
           cause::time);
-    if (book.active()) book.on_day(view_of(person), d, emitter());
-    day_number next = next_deadline_of(at, pt, activity_span(s), purchase_span(s), d, params);
-    if (book.active()) next = std::min(next, book.next_day(view_of(person), d));
-    schedule(person_id{person}, next);
+    return next_deadline_of(at, pt, activity_span(s), purchase_span(s), d, params);
   }
 
   [[gnu::noinline]] void roles_at_wake(std::uint32_t person, const activity_tally& at, day_number d) {
@@ -255,16 +261,17 @@ struct engine::impl {
   }
 
   // Many wakes find a person active again since the deadline was filed: no
-  // purchases, and the newest day still qualifying for every role held. Then
-  // nothing can change before that day leaves the role window (no role is
-  // gained by time, the stage stays potential), so the wake files that day
-  // without tallying anything. A list at home is pruned on the way (it is in
-  // the record); a pooled one when it next fills up (what can no longer count
-  // changes nothing while it waits).
-  [[gnu::always_inline]] bool quiet_wake(person_slot& s, std::uint32_t person, day_number d) {
-    if (book.active() || s.purchases.size != 0) return false;
+  // purchases, and the newest day (before d) still qualifying for every role
+  // held. Then nothing can change before that day leaves the role window (no
+  // role is gained by time, the stage stays potential): returns that day, found
+  // without tallying anything, or no_day when the rules must be run. A list at
+  // home is pruned on the way (it is in the record); a pooled one when it next
+  // fills up (what can no longer count changes nothing while it waits).
+  [[gnu::always_inline]] day_number quiet_until(person_slot& s, day_number d) {
+    if (s.purchases.size != 0) return no_day;
     const day_number newest = s.newest_activity;
-    if (newest > d || newest + params.role_window <= d) return false;
+    // A record of day d or later was dated ahead (host clock): it enters its windows now or later.
+    if (newest >= d || newest + params.role_window <= d) return no_day;
     const activity_day* list = activity_pool.data(s.activity);
     const activity_day* top = nullptr;
     for (std::uint32_t i = s.activity.size(); i-- > 0;)  // the newest day is usually last
@@ -276,10 +283,9 @@ struct engine::impl {
     if (top == nullptr || held.empty() || held.contains(role::joiner) ||
         (held.contains(role::creator) && top->post == 0) || (held.contains(role::critic) && top->review == 0) ||
         (held.contains(role::buyer) && top->buyer == 0))
-      return false;
+      return no_day;
     if (s.activity.is_local()) prune_activity(activity_of(s), d, params);  // the newest record stays: it is in the role window
-    schedule(person_id{person}, newest + params.role_window);
-    return true;
+    return newest + params.role_window;
   }
 
   // Days and the browse signals' instants, in time order. Most events move the

@@ -651,6 +651,29 @@ TEST_CASE("engine: host mode - an event within the skew but on the next business
   CHECK(eng.conversions_by_primary_role()[static_cast<std::size_t>(role::buyer)] == 1);
 }
 
+TEST_CASE("engine: host mode - a join dated ahead makes a joiner on its own day, also for a spectator with nothing else due",
+          "[engine][clock][host]") {
+  // The wake on 2024-03-02 finds a spectator whose newest record is that very
+  // day's join, dated ahead: the join enters the window then, so the roles
+  // must be evaluated, not taken as unchanged. With and without signals.
+  for (const bool signals : {false, true}) {
+    CAPTURE(signals);
+    policy p;
+    p.clock = clock_mode::host;
+    if (!signals) p.signals = signal_set::none();
+    engine eng(p);
+    eng.advance_to(at("2024-03-01 10:00:00"));
+    REQUIRE(eng.ingest(ev(at("2024-03-01 09:00:00"), "j", event_kind::join)).accepted());
+    eng.advance_to(at("2024-03-01 23:58:00"));
+    REQUIRE(eng.ingest(ev(at("2024-03-02 00:01:00"), "j", event_kind::join)).accepted());
+    CHECK(profile_named(eng, "j").roles == role_set{role::spectator});
+    std::vector<std::string> roles;
+    for (const transition& t : eng.advance_to(at("2024-03-02 00:00:00")))
+      if (t.what != change::signal) roles.push_back(brief(t));
+    CHECK(roles == std::vector<std::string>{"2024-03-02T00:00:00 +joiner time", "2024-03-02T00:00:00 -spectator time"});
+  }
+}
+
 TEST_CASE("engine: a late event counts on its own day", "[engine][time][late]") {
   engine eng;
   must_accept(eng, ev(at("2024-03-20 10:00:00"), "other", event_kind::visit));

@@ -32,7 +32,7 @@ class instant_queue {
   std::size_t size() const noexcept { return count_ + late_.size(); }
 
   /// The earliest entry; the queue must not be empty.
-  const pending_instant& front() const {
+  [[gnu::always_inline]] const pending_instant& front() const {
     if (late_.empty()) return ring_[head_];
     if (count_ == 0) return late_.front();
     return earlier(late_.front(), ring_[head_]) ? late_.front() : ring_[head_];

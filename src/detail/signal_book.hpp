@@ -329,7 +329,7 @@ class signal_book {
   }
 
   /// Whether a pending browse signal falls due before `before`.
-  bool instant_before(std::int64_t before) const { return !instants_.empty() && instants_.front().due < before; }
+  [[gnu::always_inline]] bool instant_before(std::int64_t before) const { return !instants_.empty() && instants_.front().due < before; }
 
   /// Takes the earliest pending browse signal and emits it unless a purchase
   /// answered it or the repeat limit holds it back. `core_flags(person)` gives
