@@ -232,10 +232,7 @@ struct engine::impl {
     s.scheduled = no_day;
     day_number next = quiet_until(s, d);
     if (next == no_day) next = wake_rules(s, person, d);
-    if (book.active()) {
-      book.on_day(view_of(person), d, emitter());
-      next = std::min(next, book.next_day(view_of(person), d));
-    }
+    if (book.active()) next = std::min(next, book.on_wake(view_of(person), d, emitter()));
     schedule(person_id{person}, next);
   }
 

@@ -248,22 +248,30 @@ class signal_book {
   // -------------------------------------------------------------------------
   // Time.
 
-  /// The wake of `v` on day `d` (the start of the business day).
+  /// The wake of `v` on day `d` (the start of the business day): raises what
+  /// falls due and returns the next day after `d` on which time alone may raise
+  /// a signal or move the tier (as next_day would after it, reading the list once).
   template <class Emit>
-  void on_day(const person_view& v, day_number d, Emit&& emit) {
+  day_number on_wake(const person_view& v, day_number d, Emit&& emit) {
     signal_slot& s = slots_[v.id];
     const std::int64_t at = day_start_us(d, sp_.offset_us);
+    day_number next = no_day;
+    auto take = [&](day_number x) {
+      if (x != no_day) next = std::min(next, std::max(x, d + 1));
+    };
     if (sp_.has(signal_kind::usage_decline)) {
-      const auto [recent, earlier] = decline_counts(v.activity, d, sp_.decline_span);
-      const bool now = earlier >= sp_.decline_min && 2 * recent < earlier;
+      const decline_scan scan = scan_decline(v.activity, d, sp_);
+      const bool now = scan.holds(sp_);
       const bool was = (v.core_flags & person_core::declining) != 0;
       if (now && !was) {
         v.core_flags |= person_core::declining;
         emit(v.id, signal_record(signal_kind::usage_decline, at, cause::time,
-                                 {clamp32(recent), clamp32(earlier), sp_.decline_span, clamp32(sp_.decline_min)}));
+                                 {clamp32(scan.recent), clamp32(scan.earlier), sp_.decline_span,
+                                  clamp32(sp_.decline_min)}));
       } else if (!now && was) {
         v.core_flags &= ~person_core::declining;
       }
+      take(decline_change(scan, v.activity, d, now, sp_, records_));
     }
     if (const day_number due = contact_due_day(v, s); due != no_day && due <= d) {
       contact_info& c = contacts_[v.id];
@@ -274,17 +282,19 @@ class signal_book {
                                 c.last_contact == no_time ? 1 : 0, 0}));
       c.last_due = d;
     }
+    take(contact_due_day(v, s));
     // (The core flags say whether the record holds points or a tier: most wakes
-    // need not fetch it.)
+    // need not fetch it.) retier answers the tier's next change as well.
     if ((v.core_flags & person_core::has_points) != 0) {
       auto earned = pool_view(s);
       for (std::size_t i = earned.size(); i-- > 0;)
         if (earned[i].day + sp_.points_window <= d) earned.erase_at(i);
-      if (sp_.tiers) retier(v, s, at, d, cause::time, emit);
+      if (sp_.tiers) take(retier(v, s, at, d, cause::time, emit));
       if (s.points.size == 0 && s.tier == 0) v.core_flags &= static_cast<std::uint8_t>(~person_core::has_points);
     } else if (sp_.tiers && !v.purchases.empty()) {
-      retier(v, s, at, d, cause::time, emit);
+      take(retier(v, s, at, d, cause::time, emit));
     }
+    return next;
   }
 
   /// The next day after `d` on which time alone may raise a signal or move the tier.

@@ -147,36 +147,51 @@ inline bool declining_on(std::span<const activity_day> activity, day_number d, c
   return earlier >= sp.decline_min && 2 * recent < earlier;
 }
 
-/// The first day after d on which usage_decline's condition differs from
-/// `now` (no new events assumed), or no_day. The two counts change only on the
-/// days a record enters the recent span (its own day, for one dated ahead),
-/// moves to the earlier span (day + span) or leaves both (day + 2 span): the
-/// records in day order give those days as three ascending streams, merged
-/// here until the condition flips. Lists are in day order unless a late event
-/// added a record: then `scratch` holds a sorted copy.
-inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
-                                 const signal_params& sp, std::vector<activity_day>& scratch) {
+/// One pass over the activity list for usage_decline on day d: the two
+/// spans' counts, the events that can still be in some later span, and whether
+/// the list is in day order.
+struct decline_scan {
+  std::int64_t recent = 0, earlier = 0, reach = 0;
+  std::size_t before_base = 0;  // records too old for any later span (come first when ordered)
+  bool ordered = true;
+  bool holds(const signal_params& sp) const { return earlier >= sp.decline_min && 2 * recent < earlier; }
+};
+
+inline decline_scan scan_decline(std::span<const activity_day> activity, day_number d, const signal_params& sp) {
   const day_number s = sp.decline_span;
   const day_number base = d - 2 * s + 1;  // records before it lie outside both spans of every later day
-  std::int64_t reach = 0, recent = 0, earlier = 0;
-  std::size_t before_base = 0;
-  bool ordered = true;
+  decline_scan r;
   day_number previous = std::numeric_limits<day_number>::min();
   for (const activity_day& a : activity) {
-    ordered = ordered && previous <= a.day;
+    r.ordered = r.ordered && previous <= a.day;
     previous = a.day;
     if (a.day < base) {
-      ++before_base;
+      ++r.before_base;
       continue;
     }
-    reach += a.any;
+    r.reach += a.any;
     if (a.day > d) continue;  // enters the recent span later
-    (a.day > d - s ? recent : earlier) += a.any;
+    (a.day > d - s ? r.recent : r.earlier) += a.any;
   }
+  return r;
+}
+
+/// The first day after d on which usage_decline's condition differs from
+/// `now` (no new events assumed), or no_day, from the list's scan on d. The two
+/// counts change only on the days a record enters the recent span (its own
+/// day, for one dated ahead), moves to the earlier span (day + span) or leaves
+/// both (day + 2 span): the records in day order give those days as three
+/// ascending streams, merged here until the condition flips. Lists are in day
+/// order unless a late event added a record: then `scratch` holds a sorted copy.
+inline day_number decline_change(const decline_scan& scan, std::span<const activity_day> activity, day_number d,
+                                 bool now, const signal_params& sp, std::vector<activity_day>& scratch) {
+  const day_number s = sp.decline_span;
   // Quick answer for most persons: too few events for any future earlier span.
-  if (!now && reach < sp.decline_min) return no_day;
-  std::span<const activity_day> r = activity.subspan(before_base);  // in order: the older records come first
-  if (!ordered) {
+  if (!now && scan.reach < sp.decline_min) return no_day;
+  std::int64_t recent = scan.recent, earlier = scan.earlier;
+  std::span<const activity_day> r = activity.subspan(scan.before_base);  // in order: the older records come first
+  if (!scan.ordered) {
+    const day_number base = d - 2 * s + 1;
     scratch.clear();
     for (const activity_day& a : activity)
       if (a.day >= base) scratch.push_back(a);
@@ -208,6 +223,11 @@ inline day_number decline_change(std::span<const activity_day> activity, day_num
     if (holds() != now) return D;
   }
   return no_day;
+}
+
+inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
+                                 const signal_params& sp, std::vector<activity_day>& scratch) {
+  return decline_change(scan_decline(activity, d, sp), activity, d, now, sp, scratch);
 }
 
 // Civil dates from day numbers and back without boost's checked types (each
