@@ -5,7 +5,7 @@
 #include "lifecycle/lifecycle.hpp"
 #include "test_support.hpp"
 
-#include "detail/signal_rules.hpp"  // white-box: decline_change against a day-by-day reference
+#include "detail/signal_rules.hpp"  // white-box: decline_change and tier_change against day-by-day references
 
 #include <random>
 
@@ -706,5 +706,49 @@ TEST_CASE("signals: usage_decline's next change day equals a day-by-day search",
       }
     CAPTURE(round, sp.decline_span, sp.decline_min, now);
     CHECK(detail::decline_change(activity, d, now, sp, scratch) == want);
+  }
+}
+
+TEST_CASE("signals: the tier's next change day equals a day-by-day search", "[signals][tiers][property]") {
+  // tier_change merges the days points enter and leave (or, with nothing dated
+  // ahead and both lists in day order, walks the lists as they are); the
+  // reference asks every day in turn. Random purchases and points days, in
+  // order or not, some dated ahead (host clock), refunds, any current tier.
+  std::mt19937 rng(2027);
+  auto below = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  std::vector<std::pair<detail::day_number, std::int64_t>> steps;
+  for (int round = 0; round < 4000; ++round) {
+    detail::signal_params sp;
+    sp.points_window = 5 + below(60);
+    sp.points = {};
+    sp.points[static_cast<std::size_t>(event_kind::purchase)] = below(3);
+    sp.tier_min = {0, 100 + below(200), 400 + below(400)};
+    const detail::day_number d = 1000;
+    const bool ahead = below(3) == 0;
+    auto some_day = [&] { return d - sp.points_window - 3 + below(sp.points_window + 6 + (ahead ? 10 : 0)); };
+    std::vector<detail::purchase_record> purchases(static_cast<std::size_t>(below(8)));
+    for (detail::purchase_record& r : purchases) {
+      r.day = some_day();
+      r.amount = 100 * below(300);
+      if (below(6) == 0) r.flags = detail::purchase_record::refunded;
+    }
+    std::vector<detail::points_day> earned(static_cast<std::size_t>(below(10)));
+    for (detail::points_day& e : earned) {
+      e.day = some_day();
+      e.points = 10 * below(40);
+    }
+    if (below(3) != 0) {  // as most lists are: in day order
+      std::sort(purchases.begin(), purchases.end(), [](const auto& x, const auto& y) { return x.day < y.day; });
+      std::sort(earned.begin(), earned.end(), [](const auto& x, const auto& y) { return x.day < y.day; });
+    }
+    const std::uint8_t tier = sp.tier_at(detail::points_on(purchases, earned, d, sp));
+    detail::day_number want = detail::no_day;
+    for (detail::day_number D = d + 1; D <= d + 2 * sp.points_window + 20; ++D)
+      if (sp.tier_at(detail::points_on(purchases, earned, D, sp)) != tier) {
+        want = D;
+        break;
+      }
+    CAPTURE(round, sp.points_window, ahead, static_cast<int>(tier));
+    CHECK(detail::tier_change(purchases, earned, d, tier, sp, steps) == want);
   }
 }

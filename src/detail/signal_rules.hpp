@@ -286,6 +286,53 @@ inline day_number tier_change(std::span<const purchase_record> purchases, std::s
     for (const points_day& e : earned) ahead = ahead || (e.day > d && e.points > 0);
     if (!ahead) return no_day;
   }
+  // Nothing dated ahead (always so in replay), both lists in day order (the
+  // usual case): points only leave, in the lists' order, so merge the two
+  // lists as they are instead of sorting their steps.
+  {
+    bool ahead = false, ordered = true;
+    day_number previous = std::numeric_limits<day_number>::min();
+    for (const purchase_record& r : purchases) {
+      ahead = ahead || r.day > d;
+      ordered = ordered && previous <= r.day;
+      previous = r.day;
+    }
+    previous = std::numeric_limits<day_number>::min();
+    for (const points_day& e : earned) {
+      ahead = ahead || e.day > d;
+      ordered = ordered && previous <= e.day;
+      previous = e.day;
+    }
+    if (!ahead && ordered) {
+      std::int64_t total = points_on(purchases, earned, d, sp);
+      const bool purchase_points_count = sp.points_of(event_kind::purchase) != 0;
+      std::size_t i = 0, j = 0;
+      auto next_purchase = [&] {  // the next purchase with points still in the window
+        while (i < purchases.size() && (!purchase_points_count || purchase_points(purchases[i], sp) == 0 ||
+                                        purchases[i].day + sp.points_window <= d))
+          ++i;
+      };
+      auto next_earned = [&] {
+        while (j < earned.size() && (earned[j].points == 0 || earned[j].day + sp.points_window <= d)) ++j;
+      };
+      next_purchase();
+      next_earned();
+      while (i < purchases.size() || j < earned.size()) {
+        const day_number day = std::min(i < purchases.size() ? purchases[i].day : no_day,
+                                        j < earned.size() ? earned[j].day : no_day);
+        while (i < purchases.size() && purchases[i].day == day) {
+          total -= purchase_points(purchases[i++], sp);
+          next_purchase();
+        }
+        while (j < earned.size() && earned[j].day == day) {
+          total -= earned[j++].points;
+          next_earned();
+        }
+        if (sp.tier_at(total) != tier) return day + sp.points_window;
+      }
+      return no_day;
+    }
+  }
   steps.clear();
   auto add = [&](day_number day, std::int64_t pts) {
     if (pts == 0) return;
