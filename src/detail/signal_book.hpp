@@ -85,8 +85,9 @@ class signal_book {
       if (sp_.has(signal_kind::usage_decline)) {
         if ((v.core_flags & person_core::declining) != 0) {
           // Being active may end the decline now; the next start is found by scanning.
-          if (!declining_on(v.activity, clock_day, sp_)) v.core_flags &= ~person_core::declining;
-          want(decline_change(v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, records_));
+          const decline_scan scan = scan_decline(v.activity, clock_day, sp_);
+          if (!scan.holds(sp_)) v.core_flags &= ~person_core::declining;
+          want(decline_change(scan, v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, records_));
         } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v, day)) {
           // (A wake filed by then recomputes the decline's next day anyway.)
           want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
