@@ -43,6 +43,15 @@ class signal_book {
  public:
   explicit signal_book(const policy& p) : sp_(signal_params::from(p)) {
     if (sp_.tiers) tier_n_.assign(sp_.tier_min.size(), 0);
+    // The plain activity kinds on_plain_activity can answer from the flags: no
+    // points of their own, no score to keep; a browse kind only while one waits.
+    for (event_kind k : all_event_kinds) {
+      const bool points = k != event_kind::referral && sp_.points_of(k) != 0;
+      const bool score = k == event_kind::feedback && sp_.nps;
+      const bool browse = (k == event_kind::view && sp_.has(signal_kind::browse_no_buy)) ||
+                          (k == event_kind::cart && sp_.has(signal_kind::abandoned_cart));
+      if (!points && !score) (browse ? browsing_ : quiet_) |= 1u << static_cast<unsigned>(k);
+    }
   }
 
   const signal_params& params() const noexcept { return sp_; }
@@ -181,12 +190,11 @@ class signal_book {
   [[gnu::always_inline]] day_number on_plain_activity(const person_view& v, event_kind k, std::int64_t at,
                                                       day_number day, int score, std::int64_t clock_us,
                                                       day_number clock_day, Emit&& emit) {
-    const bool browse = (k == event_kind::view && sp_.has(signal_kind::browse_no_buy)) ||
-                        (k == event_kind::cart && sp_.has(signal_kind::abandoned_cart));
+    const std::uint32_t bit = 1u << static_cast<unsigned>(k);
     const std::uint8_t waiting = k == event_kind::cart ? person_core::cart_pending : person_core::view_pending;
     const bool quiet = (v.core_flags & (person_core::declining | person_core::streak)) == 0 &&
-                       (k == event_kind::referral || sp_.points_of(k) == 0) && (k != event_kind::feedback || !sp_.nps || score < 0) &&
-                       (!browse || ((v.core_flags & waiting) != 0 && sp_.replay_clock && at >= clock_us));
+                       ((quiet_ & bit) != 0 || ((browsing_ & bit) != 0 && (v.core_flags & waiting) != 0 &&
+                                                sp_.replay_clock && at >= clock_us));
     if (!quiet) [[unlikely]]
       return on_event(v, k, at, day, score, clock_us, clock_day, std::forward<Emit>(emit));
     // What on_event's usage_decline branch does for a person not declining.
@@ -528,7 +536,7 @@ class signal_book {
   // that span ends on `day` (later spans lose events and gain none); with
   // activity dated after it, the spans ending later gain too: wake anyway.
   // Most events of most persons fail this, and so cost no wake.
-  bool enough_to_decline(const person_view& v, day_number day) const {
+  [[gnu::always_inline]] bool enough_to_decline(const person_view& v, day_number day) const {
     // Nothing recorded in the span before this event (a session's first event
     // after a pause, usually): at most the event itself counts, and the list
     // need not be read.
@@ -694,6 +702,7 @@ class signal_book {
   }
 
   signal_params sp_;
+  std::uint32_t quiet_ = 0, browsing_ = 0;  // event kind bits: see the constructor
   big_vector<signal_slot> slots_;
   pooled_lists<points_day> points_pool_;
   person_map<contact_info> contacts_;
