@@ -759,67 +759,57 @@ int main(int argc, char** argv) {
   }
 
   // ---- 7. every signal on ---------------------------------------------------
-  // The same two runs with the policy's defaults: all eight signals, tiers and
+  // The same four runs with the policy's defaults: all eight signals, tiers and
   // NPS; every person also has a birthday and every tenth opted in.
-  std::optional<ingest_run> strings_signals, handles_signals;
+  std::optional<ingest_run> strings_signals, handles_signals, strings_batched_signals, handles_batched_signals;
   if (opt.signals) {
-    auto attributes = [&](engine& eng, const std::vector<person_id>& handle) {
-      for (std::uint32_t p = 0; p < n; ++p) {
-        eng.set_birthday(handle[p], month_day{static_cast<std::uint8_t>(1 + p % 12), static_cast<std::uint8_t>(1 + p % 28)});
-        if (p % 10 == 0) eng.set_reachable(handle[p], true);
-      }
-    };
     policy signal_policy;
     signal_policy.set("signals", opt.signal_list);
     fmt::print("7. signals on ({}; policy defaults: tiers member/silver/gold, NPS); birthdays for all,\n"
                "   every tenth person opted in (untimed){}\n", signal_policy.get("signals"), fastest);
-    if (opt.strings) {
+    // One engine with the persons interned in generator order and their attributes set (untimed).
+    std::vector<person_id> handle(n);
+    auto fresh = [&] {
       engine eng(signal_policy, speed);
-      std::vector<person_id> handle(n);
-      for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
-      attributes(eng, handle);
-      strings_signals = ingest_with_strings(eng, s);
-      for (int i = 1; i < opt.repeat; ++i) {
-        engine again(signal_policy, speed);
-        intern_all(again);
-        attributes(again, handle);
-        keep_faster(strings_signals, ingest_with_strings(again, s));
+      for (std::uint32_t p = 0; p < n; ++p) {
+        const person_id h = handle[p] = eng.intern(s.person_name(p));
+        eng.set_birthday(h, month_day{static_cast<std::uint8_t>(1 + p % 12), static_cast<std::uint8_t>(1 + p % 28)});
+        if (p % 10 == 0) eng.set_reachable(h, true);
       }
-      const memory_usage m = eng.memory();
-      const double k = static_cast<double>(std::max<std::size_t>(eng.known_persons(), 1));
-      fmt::print("   strings: {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})", grouped(strings_signals->events),
-                 strings_signals->seconds, millions(strings_signals->per_second()), strings_signals->ns_per_event(),
-                 os_note(*strings_signals));
-      if (strings) fmt::print("; {:.2f}x run 1's time", strings_signals->ns_per_event() / strings->ns_per_event());
-      fmt::print("\n   signals:");
-      const auto counts = eng.signal_counts();
-      for (signal_kind x : all_signals) fmt::print(" {} {}", x, grouped(counts[static_cast<std::size_t>(x)]));
-      fmt::print("\n   tiers:");
-      const auto tiers = eng.tier_counts();
-      for (std::size_t i = 0; i < tiers.size(); ++i) fmt::print(" {} {}", eng.rules().tiers[i].name, grouped(tiers[i]));
-      const auto score = eng.nps().overall.score();
-      fmt::print("; NPS {}\n", score ? fmt::format("{:.1f}", *score) : std::string("-"));
-      fmt::print("   memory: state {:.1f} B/person, signals {:.1f} B/person ({}), dedupe {:.1f} B/person\n",
-                 static_cast<double>(m.state) / k, static_cast<double>(m.signals) / k, mib(m.signals),
-                 static_cast<double>(m.dedupe) / k);
+      return eng;
+    };
+    auto timed = [&](bool with_strings, bool batched, const char* label, const std::optional<ingest_run>& core,
+                     std::optional<ingest_run>& out, bool details) {
+      for (int i = 0; i < opt.repeat; ++i) {
+        engine eng = fresh();
+        keep_faster(out, with_strings ? ingest_with_strings(eng, s, batched) : ingest_with_handles(eng, s, handle, batched));
+        if (i + 1 < opt.repeat || !details) continue;
+        fmt::print("   signals:");
+        const auto counts = eng.signal_counts();
+        for (signal_kind x : all_signals) fmt::print(" {} {}", x, grouped(counts[static_cast<std::size_t>(x)]));
+        fmt::print("\n   tiers:");
+        const auto tiers = eng.tier_counts();
+        for (std::size_t t = 0; t < tiers.size(); ++t) fmt::print(" {} {}", eng.rules().tiers[t].name, grouped(tiers[t]));
+        const auto score = eng.nps().overall.score();
+        fmt::print("; NPS {}\n", score ? fmt::format("{:.1f}", *score) : std::string("-"));
+        const memory_usage m = eng.memory();
+        const double k = static_cast<double>(std::max<std::size_t>(eng.known_persons(), 1));
+        fmt::print("   memory: state {:.1f} B/person, signals {:.1f} B/person ({}), dedupe {:.1f} B/person\n",
+                   static_cast<double>(m.state) / k, static_cast<double>(m.signals) / k, mib(m.signals),
+                   static_cast<double>(m.dedupe) / k);
+      }
+      fmt::print("   {}: {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})", label, grouped(out->events),
+                 out->seconds, millions(out->per_second()), out->ns_per_event(), os_note(*out));
+      if (core) fmt::print("; {:.2f}x its run without signals", out->ns_per_event() / core->ns_per_event());
+      fmt::print("\n");
+    };
+    if (opt.strings) {
+      timed(true, false, "strings (as run 1)", strings, strings_signals, true);
+      timed(true, true, "strings batched (as 2b)", strings_batched, strings_batched_signals, false);
     }
     if (opt.handles) {
-      engine eng(signal_policy, speed);
-      std::vector<person_id> handle(n);
-      for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
-      attributes(eng, handle);
-      handles_signals = ingest_with_handles(eng, s, handle);
-      for (int i = 1; i < opt.repeat; ++i) {
-        engine again(signal_policy, speed);
-        intern_all(again);
-        attributes(again, handle);
-        keep_faster(handles_signals, ingest_with_handles(again, s, handle));
-      }
-      fmt::print("   handles: {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})", grouped(handles_signals->events),
-                 handles_signals->seconds, millions(handles_signals->per_second()), handles_signals->ns_per_event(),
-                 os_note(*handles_signals));
-      if (handles) fmt::print("; {:.2f}x run 2's time", handles_signals->ns_per_event() / handles->ns_per_event());
-      fmt::print("\n");
+      timed(false, false, "handles (as run 2)", handles, handles_signals, !opt.strings);
+      timed(false, true, "handles batched (as 2c)", handles_batched, handles_batched_signals, false);
     }
     fmt::print("\n");
   }
@@ -881,6 +871,8 @@ int main(int argc, char** argv) {
   };
   with_signals("every signal on, string ids", strings_signals, strings);
   with_signals("every signal on, handles", handles_signals, handles);
+  with_signals("  batched, string ids", strings_batched_signals, strings_batched);
+  with_signals("  batched, handles", handles_batched_signals, handles_batched);
   if (people_from_run)
     summary.push_back({fmt::format("people graph, the run's {} links", grouped(people_from_run->links)),
                        fmt::format("{:.1f} ms", people_from_run->seconds * 1e3), "-", ""});
