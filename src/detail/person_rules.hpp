@@ -409,54 +409,12 @@ struct activity_tally {
              last_follow = no_day_yet;
   day_number next_entering = no_day;  // the earliest record dated after d (host clock)
 
-  void add(const activity_day& a, day_number d, const rule_params& p) {
+  /// Adds record `a` on day d; a record is in the role (stage) window when its
+  /// day is after `role_from` (`stage_from`) and not after d.
+  [[gnu::always_inline]] void add(const activity_day& a, day_number d, day_number role_from, day_number stage_from) {
     if (a.day > d) {
       next_entering = std::min(next_entering, a.day);
       return;
-    }
-    last_any = std::max(last_any, a.day);
-    if (a.post) last_post = std::max(last_post, a.day);
-    if (a.review) last_review = std::max(last_review, a.day);
-    if (a.buyer) last_buyer = std::max(last_buyer, a.day);
-    if (a.follow) {
-      last_follow = std::max(last_follow, a.day);
-      if (a.day > d - p.window) follows += a.follow;
-    }
-    if (a.day > d - p.role_window) {
-      any += a.any;
-      post += a.post;
-      review += a.review;
-      join += a.join;
-      buyer += a.buyer;
-    }
-  }
-};
-
-inline activity_tally tally_activity(std::span<const activity_day> activity, day_number d, const rule_params& p) {
-  activity_tally t;
-  for (const activity_day& a : activity) t.add(a, d, p);
-  return t;
-}
-
-/// The tally of a wake on day d, which also drops the records that can no
-/// longer count in any window (prune_activity) in the same pass; `newest` gets
-/// the latest day kept (no_day_yet if none). Dropped records count nowhere on
-/// or after d, so the tally is what it would be without them.
-template <class Activity>
-activity_tally tally_and_prune(Activity& activity, day_number d, const rule_params& p, day_number& newest) {
-  // The policy's numbers in locals: the list's stores could alias them otherwise.
-  const day_number reach = p.activity_reach(false), follow_reach = p.activity_reach(true);
-  const day_number role_from = d - p.role_window, stage_from = d - p.window;  // in a window: day > from
-  std::uint32_t any = 0, post = 0, review = 0, join = 0, buyer = 0;
-  std::int32_t follows = 0;
-  day_number last_any = no_day_yet, last_post = no_day_yet, last_review = no_day_yet, last_buyer = no_day_yet,
-             last_follow = no_day_yet, next_entering = no_day, latest = no_day_yet;
-  activity.erase_if([&](const activity_day& a) {
-    if (a.day + (a.follow > 0 ? follow_reach : reach) <= d) return true;
-    latest = std::max(latest, a.day);
-    if (a.day > d) {
-      next_entering = std::min(next_entering, a.day);
-      return false;
     }
     last_any = std::max(last_any, a.day);
     if (a.post) last_post = std::max(last_post, a.day);
@@ -473,14 +431,35 @@ activity_tally tally_and_prune(Activity& activity, day_number d, const rule_para
       join += a.join;
       buyer += a.buyer;
     }
+  }
+};
+
+inline activity_tally tally_activity(std::span<const activity_day> activity, day_number d, const rule_params& p) {
+  activity_tally t;
+  for (const activity_day& a : activity) t.add(a, d, d - p.role_window, d - p.window);
+  return t;
+}
+
+/// The tally of a wake on day d, which also drops the records that can no
+/// longer count in any window (prune_activity) in the same pass; `newest` gets
+/// the latest day kept (no_day_yet if none). Dropped records count nowhere on
+/// or after d, so the tally is what it would be without them.
+template <class Activity>
+activity_tally tally_and_prune(Activity& activity, day_number d, const rule_params& p, day_number& newest) {
+  // The policy's numbers in locals: the list's stores could alias them otherwise.
+  const day_number reach = p.activity_reach(false), follow_reach = p.activity_reach(true);
+  const day_number role_from = d - p.role_window, stage_from = d - p.window;
+  activity_tally t;  // a local, returned by copy: it stays in registers while the loop runs
+  day_number latest = no_day_yet;
+  activity.erase_if([&](const activity_day& a) {
+    if (a.day + (a.follow > 0 ? follow_reach : reach) <= d) return true;
+    latest = std::max(latest, a.day);
+    t.add(a, d, role_from, stage_from);
     return false;
   });
   newest = latest;
-  activity_tally t;
-  t.any = any, t.post = post, t.review = review, t.join = join, t.buyer = buyer, t.follows = follows;
-  t.last_any = last_any, t.last_post = last_post, t.last_review = last_review, t.last_buyer = last_buyer;
-  t.last_follow = last_follow, t.next_entering = next_entering;
-  return t;
+  const activity_tally result = t;
+  return result;
 }
 
 /// The purchase list on day d.
