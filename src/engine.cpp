@@ -335,8 +335,11 @@ struct engine::impl {
     next_day_us = day_start_us(clock_day + 1, params.offset_us);
   }
 
-  void notify() {
-    if (subscribers.empty()) return;
+  [[gnu::always_inline]] void notify() {
+    if (!subscribers.empty()) [[unlikely]]
+      notify_all();
+  }
+  [[gnu::noinline]] void notify_all() {
     for (const transition& t : out)
       for (auto& [id, f] : subscribers) f(t);
   }
@@ -404,34 +407,7 @@ struct engine::impl {
     }
     ++totals.accepted;
     const day_number newest_before = s.newest_activity;  // the book asks what came before this event
-    s.core.first_seen = std::min(s.core.first_seen, day);
-    if (day + plain_reach > clock_day) [[likely]] {  // (replay: day <= clock_day)
-      activity_day* top = nullptr;
-      if (day == s.newest_activity) {
-        activity_day& last = activity_pool.data(s.activity)[s.activity.size() - 1];
-        if (last.day == day) top = &last;
-      }
-      if (top != nullptr && add_to_day(*top, e.kind)) [[likely]] {
-        // counted on the day's record
-      } else if (day > s.newest_activity) {  // a new day: its record goes at the end
-        auto activity = activity_of(s);
-        if (s.activity.size() == activity_pool.capacity(s.activity)) [[unlikely]]
-          prune_activity(activity, clock_day, params);  // before the list grows: quiet wakes leave pooled lists as they are
-        activity_day a;
-        a.day = day;
-        add_to_day(a, e.kind);
-        activity.push_back(a);
-        s.newest_activity = day;
-      } else {
-        auto activity = activity_of(s);
-        count_activity(activity, e.kind, day, clock_day, params, &s.newest_activity);
-      }
-      if (day + params.role_window > clock_day) {
-        if (may_gain_role(role_set::from_bits(s.core.roles), e.kind)) [[unlikely]]
-          roles_after_event(p, s);
-        schedule(p, day + params.role_window);
-      }
-    }
+    count_plain(p, s, e.kind, day);
     if (book.active()) {
       person_view v = view_of(p.value);
       v.newest_before = newest_before;
@@ -439,12 +415,37 @@ struct engine::impl {
     }
     if (!e.target.empty()) [[unlikely]]
       add_link(p, e);
-    ingest_result result;
-    result.person = p;
-    result.transitions = out;
-    if (!subscribers.empty()) [[unlikely]]
-      notify();
-    return result;
+    return accepted(p);
+  }
+
+  // Counts an only_activity event of a known person on its day and files the
+  // one deadline it brings; a role only if one may be gained. Most events land
+  // on the day's record, the last of the list.
+  [[gnu::always_inline]] void count_plain(person_id p, person_slot& s, event_kind k, day_number day) {
+    s.core.first_seen = std::min(s.core.first_seen, day);
+    if (day + plain_reach > clock_day) [[likely]] {  // else it can count in no window
+      activity_day* top = nullptr;
+      if (day == s.newest_activity) {
+        activity_day& last = activity_pool.data(s.activity)[s.activity.size() - 1];
+        if (last.day == day) top = &last;
+      }
+      if (top != nullptr && add_to_day(*top, k)) [[likely]] {
+        // counted on the day's record
+      } else if (day > s.newest_activity) {  // a new day: its record goes at the end
+        auto activity = activity_of(s);
+        if (s.activity.size() == activity_pool.capacity(s.activity)) [[unlikely]]
+          prune_activity(activity, clock_day, params);  // before the list grows: quiet wakes leave pooled lists as they are
+        activity_day a;
+        a.day = day;
+        add_to_day(a, k);
+        activity.push_back(a);
+        s.newest_activity = day;
+      } else {
+        auto activity = activity_of(s);
+        count_activity(activity, k, day, clock_day, params, &s.newest_activity);
+      }
+    }
+    activity_counted(p, s, k, day);
   }
 
   // Host clock mode: the clock must be set and the event not too far ahead of it.
@@ -488,19 +489,15 @@ struct engine::impl {
       advance(at);
     }
 
-    // Most events: a known person's activity that touches no stage input and no
-    // signal. Only the day's counters, perhaps a role, and one deadline change.
+    // Activity that touches no stage input and no signal (in host clock mode;
+    // in replay ingest_activity takes it): only the day's counters, perhaps a
+    // role, and one deadline change.
     person_slot& s = persons[p.value];
-    if (only_activity(e.kind) && !book.active()) [[likely]] {
+    if (only_activity(e.kind) && !book.active()) {
       ++totals.accepted;
       if (!s.core.has(person_core::known)) [[unlikely]]
         make_known(s, day);
-      s.core.first_seen = std::min(s.core.first_seen, day);
-      auto activity = activity_of(s);
-      if (day > s.newest_activity && s.activity.size() == activity_pool.capacity(s.activity)) [[unlikely]]
-        prune_activity(activity, clock_day, params);  // before the list grows: quiet wakes leave pooled lists as they are
-      count_activity(activity, e.kind, day, clock_day, params, &s.newest_activity);
-      activity_counted(p, s, e.kind, day);
+      count_plain(p, s, e.kind, day);
       if (!e.target.empty()) [[unlikely]]
         add_link(p, e);
       return accepted(p);
