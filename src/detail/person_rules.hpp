@@ -112,7 +112,7 @@ enum class record_outcome : std::uint8_t {
 };
 
 // ---------------------------------------------------------------------------
-// Lists. Both containers offer size(), operator[], push_back and erase_at.
+// Lists. Both containers offer size(), operator[], push_back, erase_at and erase_if.
 
 /// Finds the purchase record with id hash `h`, or -1.
 template <class Purchases>

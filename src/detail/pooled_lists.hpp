@@ -77,9 +77,10 @@ class pooled_lists {
   }
 
   /// Fetches where the next change of a pooled list lands: its last record (a
-  /// day's further events) and the slot after it (a new day). (A pooled list
-  /// is never empty: it moves home first. Written so: g++ 12 drops the fetches
-  /// when the address is spelled as `offset + size - 1` behind a test of size.)
+  /// day's further events) and the slot after it (a new day). A pooled list is
+  /// never empty (it moves home first). Spelled this way on purpose: g++ 12
+  /// compiled an earlier spelling (`offset + size - 1` behind a test of the
+  /// size) to no fetch at all; the assembly shows these two.
   template <std::uint32_t N>
   void prefetch(const small_list<T, N>& l) const {
     if (l.is_local()) return;
@@ -98,16 +99,8 @@ class pooled_lists {
     push_back_far(l, value);
   }
 
-  /// As erase_at for a pooled list; a list short enough again moves back home.
-  template <std::uint32_t N>
-  void erase_at(small_list<T, N>& l, std::uint32_t i) {
-    T* d = data(l);
-    d[i] = d[l.ref.size - 1];
-    shrink_to(l, l.ref.size - 1);
-  }
-
   /// Drops the records `drop` says to, keeping the order of the rest; calls
-  /// `drop` once per record, in order.
+  /// `drop` once per record, in order. A list short enough again moves back home.
   template <std::uint32_t N, class Drop>
   void erase_if(small_list<T, N>& l, Drop&& drop) {
     T* d = data(l);
