@@ -723,7 +723,17 @@ std::string_view engine::name(person_id p) const {
   return impl_->names.name_of(p.value);
 }
 
-ingest_result engine::ingest(const event& e) { return impl_->ingest_named(e, hash_string(e.person), nullptr); }
+ingest_result engine::ingest(const event& e) {
+  // The name's slot and the id's slot are two independent trips to memory:
+  // start both before waiting on either.
+  impl& m = *impl_;
+  const std::uint64_t h = hash_string(e.person);
+  m.names.prefetch_slot(h);
+  if (e.id.empty()) return m.ingest_named(e, h, nullptr);
+  const id_set::fingerprint f = id_set::fingerprint_of(e.id);
+  m.seen_ids.prefetch(f);
+  return m.ingest_named(e, h, &f);
+}
 
 ingest_result engine::ingest(person_id p, const event& e) { return impl_->ingest_handle(p, e); }
 
