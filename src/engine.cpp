@@ -998,7 +998,9 @@ std::vector<std::byte> engine::snapshot() const {
     const person_slot& s = m.persons[i];
     put_text(w, m.names.name_of(i));
     const stage_stays* stays = m.stays.find(i);
-    put_core(w, s.core, stays ? *stays : stage_stays{});
+    person_core core = s.core;
+    if (m.book.active()) core.flags = m.book.flags_to_save(i, core.flags, m.clock_day);
+    put_core(w, core, stays ? *stays : stage_stays{});
     w.put(s.scheduled);
     w.put(static_cast<std::uint32_t>(s.purchases.size));
     for (const purchase_record& r : m.purchase_span(s)) put_purchase(w, r);
@@ -1151,6 +1153,8 @@ engine engine::restore(std::span<const std::byte> bytes) {
 
   for (std::uint64_t& c : m.signal_n) c = in.get<std::uint64_t>();
   m.book.load(in, n);
+  if (m.book.active())
+    for (std::uint32_t i = 0; i < n; ++i) m.book.restored(m.view_of(i), m.clock_day);
 
   const std::uint64_t kept = in.get<std::uint64_t>();
   if (kept > in.remaining() / transition_bytes) in.fail("history count larger than the data");

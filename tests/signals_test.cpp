@@ -7,6 +7,7 @@
 
 #include "detail/signal_rules.hpp"  // white-box: decline_change and tier_change against day-by-day references
 
+#include <map>
 #include <random>
 
 using namespace lifecycle;
@@ -257,6 +258,97 @@ TEST_CASE("signals: usage_decline again only after a day without the decline", "
   eng.advance_to(days_after(d0, 60));
   CHECK(signals_of(eng, "u") ==
         strings{"2024-03-15T00:00:00 !usage_decline time", "2024-04-04T00:00:00 !usage_decline time"});
+}
+
+TEST_CASE("signals: usage_decline stops and starts again with no event in between", "[signals][decline]") {
+  // 9 visits on day 0: declining from day 14. 4 views on day 15 keep it
+  // (earlier 9, recent 4: 8 < 9). Day 28: day 0 leaves, the decline stops (no
+  // event says so). Day 29: day 15's views are the earlier span, nothing since:
+  // a second decline. Snapshots taken while it holds (day 25) and after it
+  // stopped (day 28) carry on the same, and restore to the same bytes.
+  const pt::ptime d0 = at("2024-03-01 10:00:00");
+  const strings want{"2024-03-15T00:00:00 !usage_decline time", "2024-03-30T00:00:00 !usage_decline time"};
+  for (const int restore_on : {0, 25, 28}) {
+    CAPTURE(restore_on);
+    engine eng(only({signal_kind::usage_decline}));
+    for (int i = 0; i < 9; ++i) accept(eng, ev(d0 + pt::minutes(i), "u", event_kind::visit));
+    for (int i = 0; i < 4; ++i) accept(eng, ev(days_after(d0, 15) + pt::minutes(i), "u", event_kind::view));
+    if (restore_on != 0) {
+      eng.advance_to(days_after(d0, restore_on));
+      const std::vector<std::byte> bytes = eng.snapshot();
+      eng = engine::restore(bytes);
+      CHECK(eng.snapshot() == bytes);
+    }
+    eng.advance_to(days_after(d0, 60));
+    CHECK(signals_of(eng, "u") == want);
+  }
+}
+
+TEST_CASE("signals: usage_decline agrees with a day-by-day reference", "[signals][decline][property]") {
+  // Random bursts of activity (and contacts, which are not activity) for a few
+  // persons, in time order, a snapshot restored somewhere in the middle. The
+  // reference asks the rule every day at the day's start (the events of the
+  // day come after) and, while a decline holds, again after each activity.
+  constexpr int span = 14, min_events = 4;
+  std::mt19937 rng(2028);
+  auto below = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const gd::date first(2024, 1, 1);
+  for (int round = 0; round < 60; ++round) {
+    struct planned {
+      pt::ptime t;
+      std::string person;
+      event_kind kind;
+    };
+    std::vector<planned> plan;
+    for (int who = 0; who < 3; ++who)
+      for (int day = 0; day < 120; ++day) {
+        if (below(100) >= 12) continue;
+        const int n = 1 + (below(3) == 0 ? below(12) : below(3));
+        for (int i = 0; i < n; ++i) {
+          const event_kind k = below(6) == 0 ? event_kind::contact : (below(2) == 0 ? event_kind::visit : event_kind::view);
+          plan.push_back({midnight(first + gd::days(day)) + pt::seconds(below(86400)), fmt::format("p{}", who), k});
+        }
+      }
+    std::stable_sort(plan.begin(), plan.end(), [](const planned& a, const planned& b) { return a.t < b.t; });
+    const std::size_t cut = plan.empty() ? 0 : static_cast<std::size_t>(below(static_cast<int>(plan.size())));
+    const pt::ptime end = midnight(first + gd::days(200));
+
+    engine eng(only({signal_kind::usage_decline}));
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      if (i == cut) eng = engine::restore(eng.snapshot());
+      accept(eng, ev(plan[i].t, plan[i].person, plan[i].kind));
+    }
+    eng.advance_to(end);
+
+    for (int who = 0; who < 3; ++who) {
+      const std::string name = fmt::format("p{}", who);
+      std::map<int, int> per_day;  // activity per day, as recorded so far
+      auto holds = [&](int d) {
+        int recent = 0, earlier = 0;
+        for (const auto& [day, n] : per_day) {
+          if (d - span < day && day <= d) recent += n;
+          else if (d - 2 * span < day && day <= d - span) earlier += n;
+        }
+        return earlier >= min_events && 2 * recent < earlier;
+      };
+      strings want;
+      bool declining = false;
+      std::size_t next = 0;
+      for (int d = 0; d < 200; ++d) {
+        const bool now = holds(d);
+        if (now && !declining)
+          want.push_back(fmt::format("{}T00:00:00 !usage_decline time", gd::to_iso_extended_string(first + gd::days(d))));
+        declining = now;
+        for (; next < plan.size() && plan[next].t < midnight(first + gd::days(d + 1)); ++next) {
+          if (plan[next].person != name || plan[next].kind == event_kind::contact) continue;
+          ++per_day[d];
+          if (declining) declining = holds(d);
+        }
+      }
+      CAPTURE(round, name, cut);
+      if (eng.find(name)) CHECK(signals_of(eng, name) == want);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------

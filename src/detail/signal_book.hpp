@@ -68,7 +68,6 @@ class signal_book {
   void prefetch(std::uint32_t p) const {
     const char* at = reinterpret_cast<const char*>(&slots_[p]);
     __builtin_prefetch(at);
-    __builtin_prefetch(at + sizeof(signal_slot) - 1);
   }
 
   /// A person's first event: they enter the first tier.
@@ -92,14 +91,17 @@ class signal_book {
     };
     if (is_activity(k)) {
       if (sp_.has(signal_kind::usage_decline)) {
-        if ((v.core_flags & person_core::declining) != 0) {
+        if (declining(v, s, clock_day)) {
           // Being active may end the decline now; the next start is found by scanning.
           const decline_scan scan = scan_decline(v.activity, clock_day, sp_);
-          if (!scan.holds(sp_)) v.core_flags &= ~person_core::declining;
-          want(decline_change(scan, v.activity, clock_day, (v.core_flags & person_core::declining) != 0, sp_, records_));
-        } else if (v.scheduled > day + sp_.decline_span && enough_to_decline(v, day)) {
+          const bool now = scan.holds(sp_);
+          if (!now) v.core_flags &= ~person_core::declining;
+          want(decline_wake(scan, v, s, clock_day, now));
+        } else {
+          v.core_flags &= ~person_core::declining;  // one that stopped on decline_until
           // (A wake filed by then recomputes the decline's next day anyway.)
-          want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
+          if (v.scheduled > day + sp_.decline_span && enough_to_decline(v, day))
+            want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
         }
       }
       if ((v.core_flags & person_core::streak) != 0) want(active_after_contacts(v, s, at, clock_day));
@@ -179,7 +181,7 @@ class signal_book {
   }
   /// The same for a wake: the record holds points, a tier, or contact state.
   static bool wake_reads_record(std::uint8_t flags, bool has_purchases) {
-    return has_purchases || (flags & (person_core::has_points | person_core::reachable)) != 0;
+    return has_purchases || (flags & (person_core::has_points | person_core::reachable | person_core::declining)) != 0;
   }
 
   /// on_event for an activity event that only counts on its day (visit, view,
@@ -271,16 +273,15 @@ class signal_book {
     if (sp_.has(signal_kind::usage_decline)) {
       const decline_scan scan = scan_decline(v.activity, d, sp_);
       const bool now = scan.holds(sp_);
-      const bool was = (v.core_flags & person_core::declining) != 0;
-      if (now && !was) {
+      if (now && !declining(v, s, d)) {
         v.core_flags |= person_core::declining;
         emit(v.id, signal_record(signal_kind::usage_decline, at, cause::time,
                                  {clamp32(scan.recent), clamp32(scan.earlier), sp_.decline_span,
                                   clamp32(sp_.decline_min)}));
-      } else if (!now && was) {
+      } else if (!now) {
         v.core_flags &= ~person_core::declining;
       }
-      take(decline_change(scan, v.activity, d, now, sp_, records_));
+      take(decline_wake(scan, v, s, d, now));
     }
     if (const day_number due = contact_due_day(v, s); due != no_day && due <= d) {
       contact_info& c = contacts_[v.id];
@@ -313,8 +314,12 @@ class signal_book {
     auto take = [&](day_number x) {
       if (x != no_day) next = std::min(next, std::max(x, d + 1));
     };
-    if (sp_.has(signal_kind::usage_decline))
-      take(decline_change(v.activity, d, (v.core_flags & person_core::declining) != 0, sp_, records_));
+    if (sp_.has(signal_kind::usage_decline)) {
+      // While a decline holds, time alone raises only the next one, after it ends.
+      const bool now = declining(v, s, d);
+      const decline_turns t = decline_turns_after(scan_decline(v.activity, d, sp_), v.activity, d, now, now, sp_, records_);
+      take(now ? t.back : t.change);
+    }
     take(contact_due_day(v, s));
     if (sp_.tiers) {
       const bool any = (v.core_flags & person_core::has_points) != 0;
@@ -322,6 +327,24 @@ class signal_book {
         take(tier_change(v.purchases, points_span(s), d, s.tier, sp_, steps_));
     }
     return next;
+  }
+
+  /// The core flags as a snapshot keeps them on day `d`: without a decline
+  /// that has ended (the bytes follow the state, not when it was last looked at).
+  std::uint8_t flags_to_save(std::uint32_t p, std::uint8_t flags, day_number d) const {
+    if ((flags & person_core::declining) != 0 && d >= slots_[p].decline_until) flags &= ~person_core::declining;
+    return flags;
+  }
+  /// After a restore on day `d`: the day a decline that holds will stop
+  /// (decline_until is not in the bytes: it follows from the activity).
+  void restored(const person_view& v, day_number d) {
+    if (!sp_.has(signal_kind::usage_decline) || (v.core_flags & person_core::declining) == 0) return;
+    const decline_scan scan = scan_decline(v.activity, d, sp_);
+    if (!scan.holds(sp_)) {
+      v.core_flags &= ~person_core::declining;
+      return;
+    }
+    slots_[v.id].decline_until = decline_turns_after(scan, v.activity, d, true, false, sp_, records_).change;
   }
 
   /// The birthdays of day `d` (29 February's on 28 February in other years),
@@ -529,6 +552,22 @@ class signal_book {
 
   void push_instant(std::int64_t due, std::uint32_t p, bool cart) {
     instants_.push({due, p, static_cast<std::uint8_t>(cart)});
+  }
+
+  // Whether usage_decline holds for `v` on day `d` as last worked out: the
+  // flag, unless the day it was to stop has come.
+  static bool declining(const person_view& v, const signal_slot& s, day_number d) {
+    return (v.core_flags & person_core::declining) != 0 && d < s.decline_until;
+  }
+
+  // The wake usage_decline needs after its condition was worked out on day d
+  // (`now`): the day it may start, or, while it holds, the day it may start
+  // again after it stops; the stop day itself is only kept (decline_until).
+  day_number decline_wake(const decline_scan& scan, const person_view& v, signal_slot& s, day_number d, bool now) {
+    const decline_turns t = decline_turns_after(scan, v.activity, d, now, now, sp_, records_);
+    if (!now) return t.change;
+    s.decline_until = t.change;
+    return t.back;
   }
 
   // Whether an event on `day` may let a span hold decline_min_events and so be

@@ -110,10 +110,15 @@ struct signal_slot {
   std::uint8_t tier = 0;
   std::uint8_t flags = 0;
   month_day birthday{0, 0};  // month 0: not set
+  // While person_core::declining is set: the day usage_decline stops holding if
+  // no activity comes. No wake is filed for that day (it would only clear the
+  // flag); whoever reads the flag on or after it takes it as clear.
+  day_number decline_until = no_day;
   static constexpr std::uint8_t over_contacted = 2;  // held until the person is active again
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
   friend bool operator==(const signal_slot&, const signal_slot&) = default;
 };
+static_assert(sizeof(signal_slot) == 64, "a signal record is one cache line");
 
 /// What the book keeps for persons the business contacts or who confirmed the
 /// relationship: few persons, so a table on the side.
@@ -176,18 +181,27 @@ inline decline_scan scan_decline(std::span<const activity_day> activity, day_num
   return r;
 }
 
-/// The first day after d on which usage_decline's condition differs from
-/// `now` (no new events assumed), or no_day, from the list's scan on d. The two
-/// counts change only on the days a record enters the recent span (its own
-/// day, for one dated ahead), moves to the earlier span (day + span) or leaves
-/// both (day + 2 span): the records in day order give those days as three
-/// ascending streams, merged here until the condition flips. Lists are in day
-/// order unless a late event added a record: then `scratch` holds a sorted copy.
-inline day_number decline_change(const decline_scan& scan, std::span<const activity_day> activity, day_number d,
-                                 bool now, const signal_params& sp, std::vector<activity_day>& scratch) {
+/// The days after d on which usage_decline's condition turns (no new events
+/// assumed): `change`, the first on which it differs from `now`, and, when
+/// asked for, `back`, the first after that on which it is `now` again; no_day
+/// for none. The two counts change only on the days a record enters the recent
+/// span (its own day, for one dated ahead), moves to the earlier span (day +
+/// span) or leaves both (day + 2 span): the records in day order give those
+/// days as three ascending streams, merged here until the condition turns.
+/// Lists are in day order unless a late event added a record: then `scratch`
+/// holds a sorted copy.
+struct decline_turns {
+  day_number change = no_day;
+  day_number back = no_day;
+};
+
+inline decline_turns decline_turns_after(const decline_scan& scan, std::span<const activity_day> activity,
+                                         day_number d, bool now, bool want_back, const signal_params& sp,
+                                         std::vector<activity_day>& scratch) {
   const day_number s = sp.decline_span;
+  decline_turns out;
   // Quick answer for most persons: too few events for any future earlier span.
-  if (!now && scan.reach < sp.decline_min) return no_day;
+  if (!now && scan.reach < sp.decline_min) return out;
   std::int64_t recent = scan.recent, earlier = scan.earlier;
   std::span<const activity_day> r = activity.subspan(scan.before_base);  // in order: the older records come first
   if (!scan.ordered) {
@@ -210,8 +224,20 @@ inline day_number decline_change(const decline_scan& scan, std::span<const activ
                      leave < n ? r[leave].day + 2 * s : never});
   };
   auto holds = [&] { return earlier >= sp.decline_min && 2 * recent < earlier; };
+  bool state = now;
+  // Records the condition `c` of day D; true when the caller has its answer.
+  auto turned = [&](bool c, day_number D) {
+    if (c == state) return false;
+    state = c;
+    if (out.change == no_day) {
+      out.change = D;
+      return !want_back;
+    }
+    out.back = D;
+    return true;
+  };
   // `now` need not be day d's own condition: then it differs on d + 1 unless the counts change that day.
-  if (holds() != now && next_change() > d + 1) return d + 1;
+  if (next_change() > d + 1 && turned(holds(), d + 1)) return out;
   while (leave < n) {
     const day_number D = next_change();
     for (; enter < n && r[enter].day == D; ++enter) recent += r[enter].any;
@@ -220,9 +246,15 @@ inline day_number decline_change(const decline_scan& scan, std::span<const activ
       earlier += r[move].any;
     }
     for (; leave < n && r[leave].day + 2 * s == D; ++leave) earlier -= r[leave].any;
-    if (holds() != now) return D;
+    if (turned(holds(), D)) return out;
   }
-  return no_day;
+  return out;
+}
+
+/// The first day after d on which usage_decline's condition differs from `now`.
+inline day_number decline_change(const decline_scan& scan, std::span<const activity_day> activity, day_number d,
+                                 bool now, const signal_params& sp, std::vector<activity_day>& scratch) {
+  return decline_turns_after(scan, activity, d, now, false, sp, scratch).change;
 }
 
 inline day_number decline_change(std::span<const activity_day> activity, day_number d, bool now,
