@@ -384,6 +384,18 @@ TEST_CASE("signals: contact_due for a reachable customer not contacted for 30 da
   CHECK(signal_records(eng, "r").back().why.figures[0] == 60);
 }
 
+TEST_CASE("signals: a refund of the first purchase moves contact_due to the next one", "[signals][contact][refund]") {
+  // Reachable since 01-05; purchases on 01-10 and 01-20; the first refunded on
+  // 01-22: a customer since 01-20, so due on 02-19, not 02-09.
+  engine eng(only({signal_kind::contact_due}));
+  accept(eng, ev(at("2024-01-05 10:00:00"), "r", event_kind::follow));
+  accept(eng, buy(at("2024-01-10 10:00:00"), "r", "p1"));
+  accept(eng, buy(at("2024-01-20 10:00:00"), "r", "p2"));
+  accept(eng, refund(at("2024-01-22 10:00:00"), "r", "p1"));
+  eng.advance_to(at("2024-02-25 00:00:00"));
+  CHECK(signals_of(eng, "r") == strings{"2024-02-19T00:00:00 !contact_due time"});
+}
+
 TEST_CASE("signals: opt-in, opt-out and the cadence per stage", "[signals][contact]") {
   policy p = only({signal_kind::contact_due});
   p.set("contact_every_days_by_stage", "new:10");

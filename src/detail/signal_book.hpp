@@ -127,10 +127,12 @@ class signal_book {
         if (s.view_since != no_time && s.view_since <= at) s.view_since = no_time;
         if (s.cart_since != no_time && s.cart_since <= at) s.cart_since = no_time;
         v.core_flags = pending_flags(v.core_flags, s);
+        refresh_contact_from(v, s);
         want(contact_due_day(v, s));  // may have become a customer
         if (sp_.tiers && sp_.points_of(k) != 0) want(retier(v, s, clock_us, clock_day, cause::event, emit));
         break;
       case event_kind::refund:
+        refresh_contact_from(v, s);  // may have taken back the first purchase
         if (sp_.tiers && sp_.points_of(event_kind::purchase) != 0)
           want(retier(v, s, clock_us, clock_day, cause::event, emit));
         break;
@@ -291,6 +293,7 @@ class signal_book {
                                {d - since, sp_.contact_every[static_cast<std::size_t>(v.current)],
                                 c.last_contact == no_time ? 1 : 0, 0}));
       c.last_due = d;
+      s.contact_from = contact_from_of(c, v.purchases);
     }
     take(contact_due_day(v, s));
     // (The core flags say whether the record holds points or a tier: most wakes
@@ -335,9 +338,11 @@ class signal_book {
     if ((flags & person_core::declining) != 0 && d >= slots_[p].decline_until) flags &= ~person_core::declining;
     return flags;
   }
-  /// After a restore on day `d`: the day a decline that holds will stop
-  /// (decline_until is not in the bytes: it follows from the activity).
+  /// After a restore on day `d`: what the record keeps that follows from the
+  /// rest (not in the bytes): the day a decline that holds will stop, the day
+  /// contact_due counts from.
   void restored(const person_view& v, day_number d) {
+    refresh_contact_from(v, slots_[v.id]);
     if (!sp_.has(signal_kind::usage_decline) || (v.core_flags & person_core::declining) == 0) return;
     const decline_scan scan = scan_decline(v.activity, d, sp_);
     if (!scan.holds(sp_)) {
@@ -622,21 +627,31 @@ class signal_book {
     if (at <= c.opted_out) return no_day;
     c.reachable_since = c.reachable_since == no_time ? at : std::min(c.reachable_since, at);
     v.core_flags |= person_core::reachable;
+    s.contact_from = contact_from_of(c, v.purchases);
     return contact_due_day(v, s);
   }
 
   // The day contact_due falls due for `v`, or no_day when it does not apply.
-  day_number contact_due_day(const person_view& v, const signal_slot& s) {
-    if (!sp_.has(signal_kind::contact_due) || (v.core_flags & person_core::reachable) == 0 || v.current == stage::potential ||
-        s.has(signal_slot::over_contacted))
+  day_number contact_due_day(const person_view& v, const signal_slot& s) const {
+    if (!sp_.has(signal_kind::contact_due) || (v.core_flags & person_core::reachable) == 0 ||
+        v.current == stage::potential || s.has(signal_slot::over_contacted) || s.contact_from == no_day)
       return no_day;
-    const contact_info* found = contacts_.find(v.id);
-    const day_number first = first_net_purchase(v.purchases);
-    if (found == nullptr || first == no_day) return no_day;
-    const contact_info& c = *found;
-    // Counted from the latest of: the last contact, the confirmation, becoming a customer, the last contact_due.
-    const day_number ref = std::max({day_or_min(c.last_contact), day_or_min(c.reachable_since), first, c.last_due});
-    return ref + sp_.contact_every[static_cast<std::size_t>(v.current)];
+    return s.contact_from + sp_.contact_every[static_cast<std::size_t>(v.current)];
+  }
+
+  // The day contact_due counts from: the latest of the last contact, the
+  // confirmation, becoming a customer and the last contact_due; no_day before
+  // the person is a customer.
+  day_number contact_from_of(const contact_info& c, std::span<const purchase_record> purchases) const {
+    const day_number first = first_net_purchase(purchases);
+    if (first == no_day) return no_day;
+    return std::max({day_or_min(c.last_contact), day_or_min(c.reachable_since), first, c.last_due});
+  }
+  // signal_slot::contact_from again, after its inputs may have changed.
+  void refresh_contact_from(const person_view& v, signal_slot& s) {
+    if (!sp_.has(signal_kind::contact_due) || (v.core_flags & person_core::reachable) == 0) return;
+    const contact_info* c = contacts_.find(v.id);
+    s.contact_from = c == nullptr ? no_day : contact_from_of(*c, v.purchases);
   }
 
   // A contact at `at`: the cadence starts again; a streak of contacts with no
@@ -645,6 +660,7 @@ class signal_book {
   void contacted(const person_view& v, signal_slot& s, std::int64_t at, std::int64_t clock_us, Emit&& emit) {
     contact_info& c = contacts_[v.id];
     c.last_contact = std::max(c.last_contact, at);
+    if ((v.core_flags & person_core::reachable) != 0) s.contact_from = contact_from_of(c, v.purchases);
     if (!sp_.has(signal_kind::over_contacted)) return;
     // Too old to fall within over_contact_days of the contacts still to come (or a
     // resend the id memory has forgotten): not part of a streak.

@@ -114,6 +114,11 @@ struct signal_slot {
   // no activity comes. No wake is filed for that day (it would only clear the
   // flag); whoever reads the flag on or after it takes it as clear.
   day_number decline_until = no_day;
+  // While person_core::reachable is set: the day contact_due counts from (the
+  // latest of the last contact, the confirmation, becoming a customer, the
+  // last contact_due), or no_day before there is one. Kept here so that a wake
+  // needs no look at the contact table.
+  day_number contact_from = no_day;
   static constexpr std::uint8_t over_contacted = 2;  // held until the person is active again
   bool has(std::uint8_t f) const noexcept { return (flags & f) != 0; }
   friend bool operator==(const signal_slot&, const signal_slot&) = default;
