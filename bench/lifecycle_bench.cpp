@@ -9,8 +9,10 @@
 // Every event is generated into memory first (bench/event_generator.hpp); only
 // the engine calls and the loop that builds each lifecycle::event are timed.
 // Sections: 1 string ids (and memory, and advancing the real engine after the
-// year), 2 handles, 3 the floor, 4 history_mode::full, 5 advance_to controlled,
-// 6 building the people graph (from the run's links, and a synthetic million-person graph).
+// year; 1b the same without event ids), 2 handles, 3 the floor (and the memory
+// latency a single call waits on), 4 history_mode::full, 5 advance_to controlled,
+// 6 building the people graph (from the run's links, and a synthetic million-person graph),
+// 7 every signal on.
 // To profile one: perf record -g ./lifecycle-bench --quick --only handles
 
 #include <lifecycle/lifecycle.hpp>
@@ -279,7 +281,9 @@ void fill(event& e, const bench_event& b, const char* text, bool strings) {
 
 /// Every event with its string person id and its event id: engine::ingest(const event&),
 /// or with `batched`, engine::ingest(span<const event>) per batch, built in place.
-ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = false) {
+/// Without `event_ids`, only purchases and refunds keep their ids and resent
+/// copies are skipped (a host that dedupes upstream), as in the handle run.
+ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = false, bool event_ids = true) {
   ingest_run run;
   event e;
   std::vector<event> batch(batch_size);
@@ -288,8 +292,10 @@ ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = fals
   const os_usage os0 = os_usage::now();
   const auto t0 = steady::now();
   for (const bench_event& b : s.events) {
+    if (!event_ids && b.has(bench_event::resend)) continue;
     if (!batched) {
       fill(e, b, text, true);
+      if (!event_ids && b.kind != event_kind::purchase && b.kind != event_kind::refund) e.id = {};
       count(run, eng.ingest(e));
       continue;
     }
@@ -302,7 +308,7 @@ ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = fals
   if (in_batch > 0) count(run, eng.ingest(std::span<const event>(batch.data(), in_batch)));
   run.seconds = seconds_since(t0);
   run.os = os_usage::now() - os0;
-  run.events = s.events.size();
+  run.events = event_ids ? s.events.size() : run.accepted + run.duplicate + run.rejected;
   return run;
 }
 
@@ -357,6 +363,25 @@ struct alignas(64) floor_record {
   std::uint64_t w[8];
 };
 static_assert(sizeof(floor_record) == 64);
+
+/// Memory latency: one read per step whose address comes from the previous
+/// read, over a table of `records` 64-byte lines linked in a random cycle. It
+/// is what a single call waits for on each cold line it needs, when nothing
+/// else is in flight to overlap with. Returns ns per read.
+double dependent_read_ns(std::size_t records, std::size_t steps) {
+  std::vector<floor_record> table(records);
+  std::vector<std::uint32_t> order(records);
+  for (std::size_t i = 0; i < records; ++i) order[i] = static_cast<std::uint32_t>(i);
+  lifecycle::detail::rng r(42);
+  for (std::size_t i = records; i > 1; --i) std::swap(order[i - 1], order[r.below(i)]);
+  for (std::size_t i = 0; i < records; ++i) table[order[i]].w[0] = order[(i + 1) % records];
+  std::uint64_t at = order[0];
+  const auto t0 = steady::now();
+  for (std::size_t i = 0; i < steps; ++i) at = table[at].w[0];
+  const double seconds = seconds_since(t0);
+  if (at >= records) std::abort();  // uses the result: the chase cannot be optimized away
+  return seconds * 1e9 / static_cast<double>(steps);
+}
 
 ingest_run floor_pass(const stream& s, std::vector<floor_record>& table) {
   ingest_run run;
@@ -599,6 +624,25 @@ int main(int argc, char** argv) {
     fmt::print("      all 200 days: {} transitions in {:.1f} ms\n\n", grouped(all_transitions), all_seconds * 1e3);
   }
 
+  // ---- 1b. string ids without event ids: what the duplicate memory costs ----
+  std::optional<ingest_run> strings_no_ids;
+  if (opt.strings) {
+    engine eng(core_policy(), speed);
+    strings_no_ids = ingest_with_strings(eng, s, false, false);
+    for (int i = 1; i < opt.repeat; ++i) {
+      engine again(core_policy(), speed);
+      keep_faster(strings_no_ids, ingest_with_strings(again, s, false, false));
+    }
+    fmt::print("1b. as run 1 without event ids (purchases and refunds keep theirs), resent copies skipped{}\n", fastest);
+    fmt::print("   {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})\n", grouped(strings_no_ids->events),
+               strings_no_ids->seconds, millions(strings_no_ids->per_second()), strings_no_ids->ns_per_event(),
+               os_note(*strings_no_ids));
+    if (strings)
+      fmt::print("   the event ids' duplicate check costs run 1 {:.0f} ns/event: a random event id's slot is a trip\n"
+                 "   to main memory that a single call cannot overlap with other events (see 3, memory latency)\n\n",
+                 strings->ns_per_event() - strings_no_ids->ns_per_event());
+  }
+
   // ---- 2. handles ---------------------------------------------------------
   std::optional<ingest_run> handles;
   if (opt.handles) {
@@ -665,6 +709,7 @@ int main(int argc, char** argv) {
 
   // ---- 3. the floor -------------------------------------------------------
   std::optional<ingest_run> floor;
+  double latency_ns = 0;
   if (opt.floor) {
     std::vector<floor_record> table(n);  // value-initialized: its pages are touched before timing
     for (int rep = 0; rep < 3; ++rep) {
@@ -679,7 +724,10 @@ int main(int argc, char** argv) {
                floor->ns_per_event(), check % 1000);
     if (handles)
       fmt::print("   handles / floor: {:.1f}x the floor's time per event\n", handles->ns_per_event() / floor->ns_per_event());
-    fmt::print("\n");
+    latency_ns = dependent_read_ns(n, std::min<std::size_t>(events, 2'000'000));
+    fmt::print("   memory latency: {:.0f} ns per read when each read's address comes from the one before, over the\n"
+               "   same {} records (the floor's reads are independent, so the processor overlaps them)\n\n",
+               latency_ns, grouped(n));
   }
 
   // ---- 4. history_mode::full, for comparison ------------------------------
@@ -826,7 +874,10 @@ int main(int argc, char** argv) {
   if (handles)
     summary.push_back({"ingest, handles, no event ids", rate(*handles, 0), ">= 15 M/s",
                        verdict(handles->per_second() >= 15e6)});
+  if (strings_no_ids)
+    summary.push_back({"  string ids, no event ids", rate(*strings_no_ids, 0), "-", ""});
   if (floor) summary.push_back({"floor, 64-byte RMW per event", rate(*floor, 1), "-", ""});
+  if (floor) summary.push_back({"  memory latency, dependent reads", fmt::format("{:.0f} ns", latency_ns), "-", ""});
   if (strings_batched)
     summary.push_back({"  batched, string ids + event ids", rate(*strings_batched, 0), ">= 5 M/s",
                        verdict(strings_batched->per_second() >= 5e6)});
