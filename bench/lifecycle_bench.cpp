@@ -259,21 +259,21 @@ void count(ingest_run& run, const batch_result& r) {
 constexpr std::size_t batch_size = 4096;
 
 /// Builds the lifecycle::event of `b` in `e`, as a host builds one from its own
-/// message: every field the kind uses is set, the others cleared. `strings`:
-/// the person's string id and an event id on every event (else, for the handle
-/// runs, no person id, and event ids only on purchases and refunds).
-void fill(event& e, const bench_event& b, const char* text, bool strings) {
+/// message: every field the kind uses is set, the others cleared. `names`: the
+/// person's string id (else none, for the handle runs). `event_ids`: an event id
+/// on every event (else only on purchases and refunds, which a refund names).
+void fill(event& e, const bench_event& b, const char* text, bool names, bool event_ids) {
   using lifecycle_bench::event_id_length;
   using lifecycle_bench::person_name_length;
   const char* t = text + b.text;
   e.time = b.time;
-  e.person = strings ? std::string_view{t, person_name_length} : std::string_view{};
+  e.person = names ? std::string_view{t, person_name_length} : std::string_view{};
   e.kind = b.kind;
   e.amount = money{b.amount};
   e.coupon = b.has(bench_event::coupon);
   e.score = b.score;
   const bool money_event = b.kind == event_kind::purchase || b.kind == event_kind::refund;
-  e.id = strings || money_event ? std::string_view{t + person_name_length, event_id_length} : std::string_view{};
+  e.id = event_ids || money_event ? std::string_view{t + person_name_length, event_id_length} : std::string_view{};
   const char* extra = t + person_name_length + event_id_length;
   e.ref = b.kind == event_kind::refund ? std::string_view{extra, event_id_length} : std::string_view{};
   e.target = b.has(bench_event::has_target) ? std::string_view{extra, person_name_length} : std::string_view{};
@@ -293,13 +293,13 @@ ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = fals
   const auto t0 = steady::now();
   for (const bench_event& b : s.events) {
     if (!event_ids && b.has(bench_event::resend)) continue;
+    ++run.events;
     if (!batched) {
-      fill(e, b, text, true);
-      if (!event_ids && b.kind != event_kind::purchase && b.kind != event_kind::refund) e.id = {};
+      fill(e, b, text, true, event_ids);
       count(run, eng.ingest(e));
       continue;
     }
-    fill(batch[in_batch++], b, text, true);
+    fill(batch[in_batch++], b, text, true, event_ids);
     if (in_batch == batch_size) {
       count(run, eng.ingest(std::span<const event>(batch)));
       in_batch = 0;
@@ -308,7 +308,6 @@ ingest_run ingest_with_strings(engine& eng, const stream& s, bool batched = fals
   if (in_batch > 0) count(run, eng.ingest(std::span<const event>(batch.data(), in_batch)));
   run.seconds = seconds_since(t0);
   run.os = os_usage::now() - os0;
-  run.events = event_ids ? s.events.size() : run.accepted + run.duplicate + run.rejected;
   return run;
 }
 
@@ -338,11 +337,11 @@ ingest_run ingest_with_handles(engine& eng, const stream& s, const std::vector<p
     if (b.has(bench_event::resend)) continue;
     ++run.events;
     if (!batched) {
-      fill(e, b, text, false);
+      fill(e, b, text, false, false);
       count(run, eng.ingest(person_id{b.person}, e));
       continue;
     }
-    fill(batch[in_batch], b, text, false);
+    fill(batch[in_batch], b, text, false, false);
     who[in_batch++] = person_id{b.person};
     if (in_batch == batch_size) {
       count(run, eng.ingest(std::span<const person_id>(who), std::span<const event>(batch)));
@@ -522,6 +521,13 @@ int main(int argc, char** argv) {
   auto intern_all = [&](engine& eng) {
     for (std::uint32_t p = 0; p < n; ++p) eng.intern(s.person_name(p));
   };
+  // The --repeat runs after the first: each on a fresh engine, keeping the fastest.
+  auto repeat_runs = [&](std::optional<ingest_run>& best, auto&& run) {
+    for (int i = 1; i < opt.repeat; ++i) {
+      engine again(core_policy(), speed);
+      keep_faster(best, run(again));
+    }
+  };
   fmt::print("speed runs use engine_options{{history_mode::none, expected_persons = {}}}, replay clock, the policy's\n"
              "defaults without signals, tiers or NPS (section 7 turns them on)\n\n",
              grouped(n));
@@ -543,10 +549,7 @@ int main(int argc, char** argv) {
   if (opt.strings) {
     engine eng(core_policy(), speed);
     strings = ingest_with_strings(eng, s);
-    for (int i = 1; i < opt.repeat; ++i) {
-      engine again(core_policy(), speed);
-      keep_faster(strings, ingest_with_strings(again, s));
-    }
+    repeat_runs(strings, [&](engine& again) { return ingest_with_strings(again, s); });
     mem = eng.memory();
     known = eng.known_persons();
     stages_strings = eng.stage_counts();
@@ -629,10 +632,7 @@ int main(int argc, char** argv) {
   if (opt.strings) {
     engine eng(core_policy(), speed);
     strings_no_ids = ingest_with_strings(eng, s, false, false);
-    for (int i = 1; i < opt.repeat; ++i) {
-      engine again(core_policy(), speed);
-      keep_faster(strings_no_ids, ingest_with_strings(again, s, false, false));
-    }
+    repeat_runs(strings_no_ids, [&](engine& again) { return ingest_with_strings(again, s, false, false); });
     fmt::print("1b. as run 1 without event ids (purchases and refunds keep theirs), resent copies skipped{}\n", fastest);
     fmt::print("   {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})\n", grouped(strings_no_ids->events),
                strings_no_ids->seconds, millions(strings_no_ids->per_second()), strings_no_ids->ns_per_event(),
@@ -652,11 +652,10 @@ int main(int argc, char** argv) {
     for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
     const double intern_seconds = seconds_since(t0);
     handles = ingest_with_handles(eng, s, handle);
-    for (int i = 1; i < opt.repeat; ++i) {
-      engine again(core_policy(), speed);
+    repeat_runs(handles, [&](engine& again) {
       intern_all(again);  // the same names in the same order: the same handles
-      keep_faster(handles, ingest_with_handles(again, s, handle));
-    }
+      return ingest_with_handles(again, s, handle);
+    });
     fmt::print("2. ingest(person_id, const event&), handles interned once (untimed: {:.0f} ms for {} names),\n"
                "   no event ids (purchases and refunds keep theirs), resent copies skipped{}\n",
                intern_seconds * 1e3, grouped(n), fastest);
@@ -679,10 +678,7 @@ int main(int argc, char** argv) {
   if (opt.strings) {
     engine eng(core_policy(), speed);
     strings_batched = ingest_with_strings(eng, s, true);
-    for (int i = 1; i < opt.repeat; ++i) {
-      engine again(core_policy(), speed);
-      keep_faster(strings_batched, ingest_with_strings(again, s, true));
-    }
+    repeat_runs(strings_batched, [&](engine& again) { return ingest_with_strings(again, s, true); });
     fmt::print("2b. ingest(span<const event>) in batches of {}, string person id + event id on every event{}\n",
                batch_size, fastest);
     fmt::print("   {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})\n", grouped(strings_batched->events),
@@ -695,11 +691,10 @@ int main(int argc, char** argv) {
     std::vector<person_id> handle(n);
     for (std::uint32_t p = 0; p < n; ++p) handle[p] = eng.intern(s.person_name(p));
     handles_batched = ingest_with_handles(eng, s, handle, true);
-    for (int i = 1; i < opt.repeat; ++i) {
-      engine again(core_policy(), speed);
+    repeat_runs(handles_batched, [&](engine& again) {
       intern_all(again);
-      keep_faster(handles_batched, ingest_with_handles(again, s, handle, true));
-    }
+      return ingest_with_handles(again, s, handle, true);
+    });
     fmt::print("2c. ingest(span<const person_id>, span<const event>) in batches of {}, handles, no event ids{}\n",
                batch_size, fastest);
     fmt::print("   {} events in {:.2f} s: {} events/s, {:.0f} ns/event ({})\n\n", grouped(handles_batched->events),
