@@ -232,7 +232,8 @@ struct engine::impl {
     s.scheduled = no_day;
     day_number next = quiet_until(s, d);
     if (next == no_day) next = wake_rules(s, person, d);
-    if (book.active()) next = std::min(next, book.on_wake(view_of(person), d, emitter()));
+    if (book.active() && book.acts_at_wake(s.core.flags))
+      next = std::min(next, book.on_wake(view_of(person), d, emitter()));
     schedule(person_id{person}, next);
   }
 
@@ -316,7 +317,8 @@ struct engine::impl {
           const person_slot& ahead = persons[due[j + wnear]];
           activity_pool.prefetch_all(ahead.activity);  // a wake reads it whole
           purchase_pool.prefetch(ahead.purchases);
-          if (book.active() && signal_book::wake_reads_record(ahead.core.flags, ahead.purchases.size != 0))
+          if (book.active() && book.acts_at_wake(ahead.core.flags) &&
+              signal_book::wake_reads_record(ahead.core.flags, ahead.purchases.size != 0))
             book.prefetch(due[j + wnear]);
         }
         if (persons[due[j]].scheduled == d) wake(due[j], d);
@@ -409,9 +411,13 @@ struct engine::impl {
     const day_number newest_before = s.newest_activity;  // the book asks what came before this event
     count_plain(p, s, e.kind, day);
     if (book.active()) {
-      person_view v = view_of(p.value);
-      v.newest_before = newest_before;
-      schedule(p, book.on_plain_activity(v, e.kind, at, day, e.score, clock_us, clock_day, emitter()));
+      auto view = [this, id = p.value, newest_before] {
+        person_view v = view_of(id);
+        v.newest_before = newest_before;
+        return v;
+      };
+      schedule(p, book.on_plain_activity(s.core.flags, s.scheduled, view, e.kind, at, day, e.score, clock_us, clock_day,
+                                         emitter()));
     }
     if (!e.target.empty()) [[unlikely]]
       add_link(p, e);

@@ -637,6 +637,50 @@ TEST_CASE("signals: signals = none emits none; all off refuses the attribute cal
   CHECK_THROWS_AS(bare.set_reachable(*bare.find("v"), true), lifecycle::error);
 }
 
+TEST_CASE("signals: parts with nothing to do at a wake (birthday, NPS, points without tiers) match the full policy",
+          "[signals][policy]") {
+  // Such a book skips the engine's wakes (only decline, cadence, tiers and
+  // expiring points act there): what those parts report must not depend on
+  // the other parts being on.
+  policy lean = only({signal_kind::birthday});
+  lean.tiers.clear();  // points are still kept, and still leave their window
+  engine full, part(lean);
+  const pt::ptime t = at("2024-01-10 10:00:00");
+  for (engine* e : {&full, &part}) {
+    accept(*e, ev(t, "a", event_kind::follow));
+    accept(*e, buy(t, "a", "pa", 70000));
+    accept(*e, ev(t + pt::hours(1), "a", event_kind::review));
+    accept(*e, feedback(t + pt::hours(2), "a", 9));
+    accept(*e, ev(t, "b", event_kind::visit));
+    accept(*e, feedback(t + pt::hours(3), "b", 3));
+    e->set_birthday(*e->find("a"), month_day{3, 1});
+    e->set_birthday(*e->find("b"), month_day{2, 29});
+  }
+  auto birthdays = [](const std::vector<std::string>& all) {
+    std::vector<std::string> kept;
+    for (const std::string& x : all)
+      if (x.find("!birthday") != std::string::npos) kept.push_back(x);
+    return kept;
+  };
+  for (int d : {30, 100, 200, 380}) {
+    INFO("day " << d);
+    for (engine* e : {&full, &part}) e->advance_to(days_after(t, d));
+    for (const char* who : {"a", "b"}) {
+      INFO(who);
+      const profile pf = profile_of(full, who), pp = profile_of(part, who);
+      CHECK(pp.points == pf.points);
+      CHECK(pp.current_stage == pf.current_stage);
+      CHECK(pp.roles == pf.roles);
+      CHECK(pp.nps_score == pf.nps_score);
+      CHECK(signals_of(part, who) == birthdays(signals_of(full, who)));
+    }
+    CHECK(part.nps() == full.nps());
+  }
+  CHECK(profile_of(part, "a").points == 0);  // 700 + 20 points, out of the 365-day window by day 380
+  CHECK(signals_of(part, "a") == strings{"2024-03-01T00:00:00 !birthday time"});
+  CHECK(signals_of(part, "b") == strings{"2024-02-29T00:00:00 !birthday time"});
+}
+
 TEST_CASE("signals: batch ingest counts signals apart from transitions; subscribers hear them",
           "[signals][batch]") {
   engine eng(only({signal_kind::browse_no_buy}));

@@ -43,6 +43,7 @@ class signal_book {
  public:
   explicit signal_book(const policy& p) : sp_(signal_params::from(p)) {
     if (sp_.tiers) tier_n_.assign(sp_.tier_min.size(), 0);
+    wake_parts_ = sp_.has(signal_kind::usage_decline) || sp_.has(signal_kind::contact_due) || sp_.tiers;
     // The plain activity kinds on_plain_activity can answer from the flags: no
     // points of their own, no score to keep; a browse kind only while one waits.
     for (event_kind k : all_event_kinds) {
@@ -56,6 +57,14 @@ class signal_book {
 
   const signal_params& params() const noexcept { return sp_; }
   bool active() const noexcept { return sp_.any; }
+
+  /// Whether a wake of a person with these flags has anything for the book to
+  /// do: usage_decline, contact_due and tiers move by time (as do points
+  /// earned, which leave their window); NPS, birthdays (their own calendar)
+  /// and the browse signals (their own queue) do not.
+  bool acts_at_wake(std::uint8_t core_flags) const noexcept {
+    return wake_parts_ || (core_flags & person_core::has_points) != 0;
+  }
 
   void grow(std::size_t persons) {
     if (active() && slots_.size() < persons) slots_.resize(persons);
@@ -189,20 +198,23 @@ class signal_book {
   /// on_event for an activity event that only counts on its day (visit, view,
   /// search, cart, post, review, join, referral, feedback): the usual answers
   /// (nothing waits on the person, a browse signal already waits for this
-  /// session, no points, no score) inline, the rest in on_event.
-  template <class Emit>
-  [[gnu::always_inline]] day_number on_plain_activity(const person_view& v, event_kind k, std::int64_t at,
-                                                      day_number day, int score, std::int64_t clock_us,
-                                                      day_number clock_day, Emit&& emit) {
+  /// session, no points, no score) inline, the rest in on_event. The usual
+  /// answers read only the person's flags and filed day; `view_of()` makes the
+  /// whole view when more is needed (made on every event, it would cost more
+  /// than the answer).
+  template <class ViewOf, class Emit>
+  [[gnu::always_inline]] day_number on_plain_activity(std::uint8_t core_flags, day_number scheduled, ViewOf&& view_of,
+                                                      event_kind k, std::int64_t at, day_number day, int score,
+                                                      std::int64_t clock_us, day_number clock_day, Emit&& emit) {
     const std::uint32_t bit = 1u << static_cast<unsigned>(k);
     const std::uint8_t waiting = k == event_kind::cart ? person_core::cart_pending : person_core::view_pending;
-    const bool quiet = (v.core_flags & (person_core::declining | person_core::streak)) == 0 &&
-                       ((quiet_ & bit) != 0 || ((browsing_ & bit) != 0 && (v.core_flags & waiting) != 0 &&
+    const bool quiet = (core_flags & (person_core::declining | person_core::streak)) == 0 &&
+                       ((quiet_ & bit) != 0 || ((browsing_ & bit) != 0 && (core_flags & waiting) != 0 &&
                                                 sp_.replay_clock && at >= clock_us));
     if (!quiet) [[unlikely]]
-      return on_event(v, k, at, day, score, clock_us, clock_day, std::forward<Emit>(emit));
+      return on_event(view_of(), k, at, day, score, clock_us, clock_day, std::forward<Emit>(emit));
     // What on_event's usage_decline branch does for a person not declining.
-    if (sp_.has(signal_kind::usage_decline) && v.scheduled > day + sp_.decline_span && enough_to_decline(v, day))
+    if (sp_.has(signal_kind::usage_decline) && scheduled > day + sp_.decline_span && enough_to_decline(view_of(), day))
       return std::max(day + sp_.decline_span, clock_day + 1);
     return no_day;
   }
@@ -758,6 +770,7 @@ class signal_book {
 
   signal_params sp_;
   std::uint32_t quiet_ = 0, browsing_ = 0;  // event kind bits: see the constructor
+  bool wake_parts_ = false;                 // acts_at_wake for any person
   big_vector<signal_slot> slots_;
   pooled_lists<points_day> points_pool_;
   person_map<contact_info> contacts_;
