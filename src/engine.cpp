@@ -232,7 +232,7 @@ struct engine::impl {
     s.scheduled = no_day;
     day_number next = quiet_until(s, d);
     if (next == no_day) next = wake_rules(s, person, d);
-    if (book.active() && book.acts_at_wake(s.core.flags))
+    if (book.acts_at_wake(s.core.flags))
       next = std::min(next, book.on_wake(view_of(person), d, emitter()));
     schedule(person_id{person}, next);
   }
@@ -317,7 +317,7 @@ struct engine::impl {
           const person_slot& ahead = persons[due[j + wnear]];
           activity_pool.prefetch_all(ahead.activity);  // a wake reads it whole
           purchase_pool.prefetch(ahead.purchases);
-          if (book.active() && book.acts_at_wake(ahead.core.flags) &&
+          if (book.acts_at_wake(ahead.core.flags) &&
               signal_book::wake_reads_record(ahead.core.flags, ahead.purchases.size != 0))
             book.prefetch(due[j + wnear]);
         }

@@ -61,7 +61,7 @@ class signal_book {
   /// Whether a wake of a person with these flags has anything for the book to
   /// do: usage_decline, contact_due and tiers move by time (as do points
   /// earned, which leave their window); NPS, birthdays (their own calendar)
-  /// and the browse signals (their own queue) do not.
+  /// and the browse signals (their own queue) do not. Never for an inactive book.
   bool acts_at_wake(std::uint8_t core_flags) const noexcept {
     return wake_parts_ || (core_flags & person_core::has_points) != 0;
   }
