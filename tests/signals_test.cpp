@@ -284,69 +284,155 @@ TEST_CASE("signals: usage_decline stops and starts again with no event in betwee
   }
 }
 
+TEST_CASE("signals: a late event can make an earlier span hold enough for usage_decline",
+          "[signals][decline][late]") {
+  // Day 10: 3 visits, too few for a decline 14 days on. On day 12 a visit
+  // dated day 8 arrives: the span ending on day 10 now holds 4, so day 24 has
+  // 4 events in its earlier span and none since. With the host's clock a
+  // snapshot taken on day 12 carries the same.
+  const pt::ptime d0 = at("2024-03-01 10:00:00");
+  const strings want{"2024-03-25T00:00:00 !usage_decline time"};
+  for (const bool host : {false, true}) {
+    CAPTURE(host);
+    policy p = only({signal_kind::usage_decline});
+    if (host) p.clock = clock_mode::host;
+    engine eng(p);
+    if (host) eng.advance_to(days_after(d0, 10));
+    for (int i = 0; i < 3; ++i) accept(eng, ev(days_after(d0, 10) + pt::minutes(i), "u", event_kind::visit));
+    if (host)
+      eng.advance_to(days_after(d0, 12));
+    else
+      accept(eng, ev(days_after(d0, 12), "clock", event_kind::visit));  // replay: another person moves the clock
+    accept(eng, ev(days_after(d0, 8), "u", event_kind::visit));
+    if (host) eng = engine::restore(eng.snapshot());
+    eng.advance_to(days_after(d0, 60));
+    CHECK(signals_of(eng, "u") == want);
+  }
+}
+
+TEST_CASE("signals: a late event whose spans already turned raises usage_decline the next day, also after a restore",
+          "[signals][decline][late]") {
+  // Day 0: 3 visits. On day 20 a visit dated day 1 arrives: had it come on
+  // time, days 15 to 27 would have had 4 events in the earlier span and none
+  // since. The engine's clock has passed day 15: the decline comes at the
+  // start of day 21, from a snapshot taken on day 20 as well.
+  const pt::ptime d0 = at("2024-03-01 10:00:00");
+  const strings want{"2024-03-22T00:00:00 !usage_decline time"};
+  for (const bool host : {false, true})
+    for (const bool restore : {false, true}) {
+      CAPTURE(host, restore);
+      policy p = only({signal_kind::usage_decline});
+      if (host) p.clock = clock_mode::host;
+      engine eng(p);
+      if (host) eng.advance_to(d0);
+      for (int i = 0; i < 3; ++i) accept(eng, ev(d0 + pt::minutes(i), "u", event_kind::visit));
+      if (host)
+        eng.advance_to(days_after(d0, 20));
+      else
+        accept(eng, ev(days_after(d0, 20), "clock", event_kind::visit));
+      accept(eng, ev(days_after(d0, 1), "u", event_kind::visit));
+      if (restore) eng = engine::restore(eng.snapshot());
+      eng.advance_to(days_after(d0, 60));
+      CHECK(signals_of(eng, "u") == want);
+    }
+}
+
 TEST_CASE("signals: usage_decline agrees with a day-by-day reference", "[signals][decline][property]") {
   // Random bursts of activity (and contacts, which are not activity) for a few
-  // persons, in time order, a snapshot restored somewhere in the middle. The
-  // reference asks the rule every day at the day's start (the events of the
-  // day come after) and, while a decline holds, again after each activity.
-  constexpr int span = 14, min_events = 4;
+  // persons, a snapshot restored somewhere in the middle. The reference asks
+  // the rule every day at the day's start, over the events delivered so far,
+  // and, while a decline holds, again after each activity delivered. Some
+  // settings deliver events up to 3 days late (in replay the clock is then the
+  // latest event's time) and, with the host's clock, dated up to 2 days ahead;
+  // one has days of more than 255 events (a day then takes two records).
+  struct setting {
+    int span, min_events;
+    bool host, late;
+    int burst;  // the most events one person has on one day
+    int rounds;
+  };
+  const setting settings[] = {
+      {14, 4, false, false, 12, 60}, {5, 1, false, false, 4, 40}, {14, 4, false, true, 12, 40},
+      {14, 4, true, true, 12, 60},   {7, 3, true, true, 6, 40},   {3, 300, false, false, 600, 6},
+  };
   std::mt19937 rng(2028);
   auto below = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   const gd::date first(2024, 1, 1);
-  for (int round = 0; round < 60; ++round) {
-    struct planned {
-      pt::ptime t;
-      std::string person;
-      event_kind kind;
-    };
-    std::vector<planned> plan;
-    for (int who = 0; who < 3; ++who)
-      for (int day = 0; day < 120; ++day) {
-        if (below(100) >= 12) continue;
-        const int n = 1 + (below(3) == 0 ? below(12) : below(3));
-        for (int i = 0; i < n; ++i) {
-          const event_kind k = below(6) == 0 ? event_kind::contact : (below(2) == 0 ? event_kind::visit : event_kind::view);
-          plan.push_back({midnight(first + gd::days(day)) + pt::seconds(below(86400)), fmt::format("p{}", who), k});
-        }
-      }
-    std::stable_sort(plan.begin(), plan.end(), [](const planned& a, const planned& b) { return a.t < b.t; });
-    const std::size_t cut = plan.empty() ? 0 : static_cast<std::size_t>(below(static_cast<int>(plan.size())));
-    const pt::ptime end = midnight(first + gd::days(200));
-
-    engine eng(only({signal_kind::usage_decline}));
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-      if (i == cut) eng = engine::restore(eng.snapshot());
-      accept(eng, ev(plan[i].t, plan[i].person, plan[i].kind));
-    }
-    eng.advance_to(end);
-
-    for (int who = 0; who < 3; ++who) {
-      const std::string name = fmt::format("p{}", who);
-      std::map<int, int> per_day;  // activity per day, as recorded so far
-      auto holds = [&](int d) {
-        int recent = 0, earlier = 0;
-        for (const auto& [day, n] : per_day) {
-          if (d - span < day && day <= d) recent += n;
-          else if (d - 2 * span < day && day <= d - span) earlier += n;
-        }
-        return earlier >= min_events && 2 * recent < earlier;
+  for (const setting& set : settings) {
+    for (int round = 0; round < set.rounds; ++round) {
+      struct planned {
+        pt::ptime t;     // the event's time
+        pt::ptime sent;  // when it reaches the engine
+        std::string person;
+        event_kind kind;
       };
-      strings want;
-      bool declining = false;
-      std::size_t next = 0;
-      for (int d = 0; d < 200; ++d) {
-        const bool now = holds(d);
-        if (now && !declining)
-          want.push_back(fmt::format("{}T00:00:00 !usage_decline time", gd::to_iso_extended_string(first + gd::days(d))));
-        declining = now;
-        for (; next < plan.size() && plan[next].t < midnight(first + gd::days(d + 1)); ++next) {
-          if (plan[next].person != name || plan[next].kind == event_kind::contact) continue;
-          ++per_day[d];
-          if (declining) declining = holds(d);
+      std::vector<planned> plan;
+      for (int who = 0; who < 3; ++who)
+        for (int day = 0; day < 120; ++day) {
+          if (below(100) >= 12) continue;
+          const int n = 1 + (below(3) == 0 ? below(set.burst) : below(3));
+          for (int i = 0; i < n; ++i) {
+            const event_kind k =
+                below(6) == 0 ? event_kind::contact : (below(2) == 0 ? event_kind::visit : event_kind::view);
+            const pt::ptime t = midnight(first + gd::days(day)) + pt::seconds(below(86400));
+            pt::ptime sent = t;
+            if (set.late && below(8) == 0) sent = t + pt::seconds(below(3 * 86400));
+            else if (set.host && below(8) == 0) sent = t - pt::seconds(below(2 * 86400));  // dated ahead
+            plan.push_back({t, sent, fmt::format("p{}", who), k});
+          }
         }
+      std::stable_sort(plan.begin(), plan.end(), [](const planned& a, const planned& b) { return a.sent < b.sent; });
+      if (!set.host) {  // replay: the clock is the latest event's time
+        pt::ptime clock = pt::min_date_time;
+        for (planned& e : plan) e.sent = clock = std::max(clock, e.t);
       }
-      CAPTURE(round, name, cut);
-      if (eng.find(name)) CHECK(signals_of(eng, name) == want);
+      const std::size_t cut = plan.empty() ? 0 : static_cast<std::size_t>(below(static_cast<int>(plan.size())));
+      const pt::ptime end = midnight(first + gd::days(200));
+
+      policy p = only({signal_kind::usage_decline});
+      p.decline_days = set.span;
+      p.decline_min_events = set.min_events;
+      if (set.host) {
+        p.clock = clock_mode::host;
+        p.max_skew = pt::hours(72);
+      }
+      engine eng(p);
+      for (std::size_t i = 0; i < plan.size(); ++i) {
+        if (i == cut) eng = engine::restore(eng.snapshot());
+        if (set.host) eng.advance_to(plan[i].sent);
+        accept(eng, ev(plan[i].t, plan[i].person, plan[i].kind));
+      }
+      eng.advance_to(end);
+
+      for (int who = 0; who < 3; ++who) {
+        const std::string name = fmt::format("p{}", who);
+        std::map<int, int> per_day;  // activity per day, as delivered so far
+        auto holds = [&](int d) {
+          int recent = 0, earlier = 0;
+          for (const auto& [day, n] : per_day) {
+            if (d - set.span < day && day <= d) recent += n;
+            else if (d - 2 * set.span < day && day <= d - set.span) earlier += n;
+          }
+          return earlier >= set.min_events && 2 * recent < earlier;
+        };
+        strings want;
+        bool declining = false;
+        std::size_t next = 0;
+        for (int d = 0; d < 200; ++d) {
+          const bool now = holds(d);
+          if (now && !declining)
+            want.push_back(
+                fmt::format("{}T00:00:00 !usage_decline time", gd::to_iso_extended_string(first + gd::days(d))));
+          declining = now;
+          for (; next < plan.size() && plan[next].sent < midnight(first + gd::days(d + 1)); ++next) {
+            if (plan[next].person != name || plan[next].kind == event_kind::contact) continue;
+            ++per_day[(plan[next].t.date() - first).days()];
+            if (declining) declining = holds(d);
+          }
+        }
+        CAPTURE(set.span, set.min_events, set.host, set.late, round, name, cut);
+        if (eng.find(name)) CHECK(signals_of(eng, name) == want);
+      }
     }
   }
 }
