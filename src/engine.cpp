@@ -129,7 +129,8 @@ struct engine::impl {
 
   [[gnu::always_inline]] person_view view_of(std::uint32_t p) {
     person_slot& s = persons[p];
-    return {p, static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags, s.newest_activity};
+    return {p,           static_cast<stage>(s.core.stage), purchase_span(s), activity_span(s), s.core.flags,
+            s.scheduled, s.newest_activity};
   }
 
   // The book's way to record a signal.
@@ -322,20 +323,8 @@ struct engine::impl {
         }
         if (persons[due[j]].scheduled == d) wake(due[j], d);
       }
-      if (book.active()) {
-        book.declines_on(
-            d, [this](std::uint32_t q) { return view_of(q); },
-            [this](std::uint32_t q, bool near) {
-              if (!near) {
-                __builtin_prefetch(&persons[q]);
-              } else {
-                activity_pool.prefetch_all(persons[q].activity);
-                if (persons[q].core.has(person_core::declining)) book.prefetch(q);
-              }
-            },
-            emitter());
+      if (book.active())
         book.birthdays_on(d, [this](std::uint32_t q) -> std::uint8_t& { return persons[q].core.flags; }, emitter());
-      }
     }
     clock_us = std::max(clock_us, target_us);
   }
@@ -427,9 +416,8 @@ struct engine::impl {
         v.newest_before = newest_before;
         return v;
       };
-      auto activity = [this, &s] { return activity_span(s); };
-      schedule(p, book.on_plain_activity(s.core.flags, p.value, activity, newest_before, view, e.kind, at, day, e.score,
-                                         clock_us, clock_day, emitter()));
+      schedule(p, book.on_plain_activity(s.core.flags, s.scheduled, view, e.kind, at, day, e.score, clock_us, clock_day,
+                                         emitter()));
     }
     if (!e.target.empty()) [[unlikely]]
       add_link(p, e);

@@ -18,7 +18,6 @@
 
 #include "lifecycle/detail/person_records.hpp"
 #include "detail/bytes.hpp"
-#include "detail/deadline_calendar.hpp"
 #include "detail/huge_page_allocator.hpp"
 #include "detail/instant_queue.hpp"
 #include "detail/person_map.hpp"
@@ -34,6 +33,7 @@ struct person_view {
   std::span<const purchase_record> purchases;
   std::span<const activity_day> activity;
   std::uint8_t& core_flags;  // person_core::declining and ::streak live there: plain visits then skip the book
+  day_number scheduled;      // the day the engine will wake the person next (no_day: none)
   // No activity record is later than this day, apart from the current event's
   // own (an upper bound; the lowest day_number when the person had none).
   day_number newest_before;
@@ -43,10 +43,7 @@ class signal_book {
  public:
   explicit signal_book(const policy& p) : sp_(signal_params::from(p)) {
     if (sp_.tiers) tier_n_.assign(sp_.tier_min.size(), 0);
-    wake_parts_ = sp_.has(signal_kind::contact_due) || sp_.tiers;
-    // usage_decline's days lie at most decline_days after an event's day, which
-    // is at most max_skew (7 days) after the clock's.
-    if (sp_.has(signal_kind::usage_decline)) declines_.reset(sp_.decline_span + 10);
+    wake_parts_ = sp_.has(signal_kind::usage_decline) || sp_.has(signal_kind::contact_due) || sp_.tiers;
     // The plain activity kinds on_plain_activity can answer from the flags: no
     // points of their own, no score to keep; a browse kind only while one waits.
     for (event_kind k : all_event_kinds) {
@@ -62,9 +59,9 @@ class signal_book {
   bool active() const noexcept { return sp_.any; }
 
   /// Whether a wake of a person with these flags has anything for the book to
-  /// do: contact_due and tiers move by time (as do points earned, which leave
-  /// their window); NPS, birthdays and usage_decline (their own calendars) and
-  /// the browse signals (their own queue) do not. Never for an inactive book.
+  /// do: usage_decline, contact_due and tiers move by time (as do points
+  /// earned, which leave their window); NPS, birthdays (their own calendar)
+  /// and the browse signals (their own queue) do not. Never for an inactive book.
   bool acts_at_wake(std::uint8_t core_flags) const noexcept {
     return wake_parts_ || (core_flags & person_core::has_points) != 0;
   }
@@ -104,16 +101,17 @@ class signal_book {
     if (is_activity(k)) {
       if (sp_.has(signal_kind::usage_decline)) {
         if (declining(v, s, clock_day)) {
-          // Being active may end the decline now, or bring its end closer.
+          // Being active may end the decline now; the next start is found by scanning.
           const decline_scan scan = scan_decline(v.activity, clock_day, sp_);
-          if (scan.holds(sp_))
-            s.decline_until = decline_turns_after(scan, v.activity, clock_day, true, false, sp_, records_).change;
-          else
-            v.core_flags &= ~person_core::declining;
+          const bool now = scan.holds(sp_);
+          if (!now) v.core_flags &= ~person_core::declining;
+          want(decline_wake(scan, v, s, clock_day, now));
         } else {
           v.core_flags &= ~person_core::declining;  // one that stopped on decline_until
+          // (A wake filed by then recomputes the decline's next day anyway.)
+          if (v.scheduled > day + sp_.decline_span && enough_to_decline(v, day))
+            want(day + sp_.decline_span);  // the earliest this event can make the spans compare badly
         }
-        file_decline_days(v, day, clock_day);
       }
       if ((v.core_flags & person_core::streak) != 0) want(active_after_contacts(v, s, at, clock_day));
     }
@@ -194,20 +192,18 @@ class signal_book {
   }
   /// The same for a wake: the record holds points, a tier, or contact state.
   static bool wake_reads_record(std::uint8_t flags, bool has_purchases) {
-    return has_purchases || (flags & (person_core::has_points | person_core::reachable)) != 0;
+    return has_purchases || (flags & (person_core::has_points | person_core::reachable | person_core::declining)) != 0;
   }
 
   /// on_event for an activity event that only counts on its day (visit, view,
   /// search, cart, post, review, join, referral, feedback): the usual answers
   /// (nothing waits on the person, a browse signal already waits for this
   /// session, no points, no score) inline, the rest in on_event. The usual
-  /// answers read only the person's flags and, for usage_decline, the
-  /// activity list (`activity_of()`) and the newest day before the event;
-  /// `view_of()` makes the whole view when more is needed (made on every
-  /// event, it would cost more than the answer).
-  template <class ActivityOf, class ViewOf, class Emit>
-  [[gnu::always_inline]] day_number on_plain_activity(std::uint8_t core_flags, std::uint32_t p, ActivityOf&& activity_of,
-                                                      day_number newest_before, ViewOf&& view_of,
+  /// answers read only the person's flags and filed day; `view_of()` makes the
+  /// whole view when more is needed (made on every event, it would cost more
+  /// than the answer).
+  template <class ViewOf, class Emit>
+  [[gnu::always_inline]] day_number on_plain_activity(std::uint8_t core_flags, day_number scheduled, ViewOf&& view_of,
                                                       event_kind k, std::int64_t at, day_number day, int score,
                                                       std::int64_t clock_us, day_number clock_day, Emit&& emit) {
     const std::uint32_t bit = 1u << static_cast<unsigned>(k);
@@ -218,8 +214,8 @@ class signal_book {
     if (!quiet) [[unlikely]]
       return on_event(view_of(), k, at, day, score, clock_us, clock_day, std::forward<Emit>(emit));
     // What on_event's usage_decline branch does for a person not declining.
-    if (sp_.has(signal_kind::usage_decline) && !file_decline_newest(p, activity_of(), newest_before, day, clock_day))
-      file_decline_spans(view_of(), day, clock_day);
+    if (sp_.has(signal_kind::usage_decline) && scheduled > day + sp_.decline_span && enough_to_decline(view_of(), day))
+      return std::max(day + sp_.decline_span, clock_day + 1);
     return no_day;
   }
 
@@ -288,6 +284,19 @@ class signal_book {
     auto take = [&](day_number x) {
       if (x != no_day) next = std::min(next, std::max(x, d + 1));
     };
+    if (sp_.has(signal_kind::usage_decline)) {
+      const decline_scan scan = scan_decline(v.activity, d, sp_);
+      const bool now = scan.holds(sp_);
+      if (now && !declining(v, s, d)) {
+        v.core_flags |= person_core::declining;
+        emit(v.id, signal_record(signal_kind::usage_decline, at, cause::time,
+                                 {clamp32(scan.recent), clamp32(scan.earlier), sp_.decline_span,
+                                  clamp32(sp_.decline_min)}));
+      } else if (!now) {
+        v.core_flags &= ~person_core::declining;
+      }
+      take(decline_wake(scan, v, s, d, now));
+    }
     if (const day_number due = contact_due_day(v, s); due != no_day && due <= d) {
       contact_info& c = contacts_[v.id];
       const day_number since =
@@ -320,6 +329,12 @@ class signal_book {
     auto take = [&](day_number x) {
       if (x != no_day) next = std::min(next, std::max(x, d + 1));
     };
+    if (sp_.has(signal_kind::usage_decline)) {
+      // While a decline holds, time alone raises only the next one, after it ends.
+      const bool now = declining(v, s, d);
+      const decline_turns t = decline_turns_after(scan_decline(v.activity, d, sp_), v.activity, d, now, now, sp_, records_);
+      take(now ? t.back : t.change);
+    }
     take(contact_due_day(v, s));
     if (sp_.tiers) {
       const bool any = (v.core_flags & person_core::has_points) != 0;
@@ -337,58 +352,16 @@ class signal_book {
   }
   /// After a restore on day `d`: what the record keeps that follows from the
   /// rest (not in the bytes): the day a decline that holds will stop, the day
-  /// contact_due counts from, and the days usage_decline may start.
+  /// contact_due counts from.
   void restored(const person_view& v, day_number d) {
     refresh_contact_from(v, slots_[v.id]);
-    if (!sp_.has(signal_kind::usage_decline)) return;
-    signal_slot& s = slots_[v.id];
+    if (!sp_.has(signal_kind::usage_decline) || (v.core_flags & person_core::declining) == 0) return;
     const decline_scan scan = scan_decline(v.activity, d, sp_);
-    if ((v.core_flags & person_core::declining) != 0) {
-      if (scan.holds(sp_))
-        s.decline_until = decline_turns_after(scan, v.activity, d, true, false, sp_, records_).change;
-      else
-        v.core_flags &= ~person_core::declining;
+    if (!scan.holds(sp_)) {
+      v.core_flags &= ~person_core::declining;
+      return;
     }
-    // The days a record moves to the earlier span with enough events there, as
-    // the events filed them (the clock's day and later may still gain events:
-    // their days filed as a first event files them); and the first day the
-    // condition turns, which covers a day filed by a late event whose move day
-    // had passed.
-    for (const activity_day& a : v.activity)
-      if (a.day + sp_.decline_span > d && (a.day >= d || window_events(v.activity, a.day) >= sp_.decline_min))
-        file_decline(v.id, a.day + sp_.decline_span, d);
-    const bool now = declining(v, s, d);
-    const decline_turns t = decline_turns_after(scan, v.activity, d, now, now, sp_, records_);
-    file_decline(v.id, now ? t.back : t.change, d);
-  }
-
-  /// usage_decline on day `d` for the persons filed under it: raised where its
-  /// condition starts to hold. `view_of(p)` gives a person's view;
-  /// `ahead(p, near)` fetches a person's record (near = false), or their
-  /// activity list and, while a decline holds, signal record (near = true)
-  /// ahead of use.
-  template <class ViewOf, class Ahead, class Emit>
-  void declines_on(day_number d, ViewOf&& view_of, Ahead&& ahead, Emit&& emit) {
-    if (!sp_.has(signal_kind::usage_decline)) return;
-    declines_.take(d, decline_due_);
-    const std::int64_t at = day_start_us(d, sp_.offset_us);
-    const std::size_t n = decline_due_.size();
-    constexpr std::size_t mid = 8, near = 4;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j + mid < n) ahead(decline_due_[j + mid], false);
-      if (j + near < n) ahead(decline_due_[j + near], true);
-      const person_view v = view_of(decline_due_[j]);
-      signal_slot& s = slots_[v.id];
-      if (declining(v, s, d)) continue;  // the one raised before still holds (or this person came twice)
-      const auto [recent, earlier] = decline_counts(v.activity, d, sp_.decline_span);
-      if (earlier < sp_.decline_min || 2 * recent >= earlier) continue;
-      const decline_scan scan = scan_decline(v.activity, d, sp_);
-      v.core_flags |= person_core::declining;
-      s.decline_until = decline_turns_after(scan, v.activity, d, true, false, sp_, records_).change;
-      emit(v.id, signal_record(signal_kind::usage_decline, at, cause::time,
-                               {clamp32(scan.recent), clamp32(scan.earlier), sp_.decline_span,
-                                clamp32(sp_.decline_min)}));
-    }
+    slots_[v.id].decline_until = decline_turns_after(scan, v.activity, d, true, false, sp_, records_).change;
   }
 
   /// The birthdays of day `d` (29 February's on 28 February in other years),
@@ -455,7 +428,7 @@ class signal_book {
     for (const auto& day : birthdays_) listed += day.capacity() * sizeof(std::uint32_t);
     return listed + slots_.capacity() * sizeof(signal_slot) + points_pool_.bytes() +
            contacts_.bytes() + referrals_.size() * 32 +
-           instants_.bytes() + declines_.bytes() + decline_due_.capacity() * sizeof(std::uint32_t);
+           instants_.bytes();
   }
 
   // -------------------------------------------------------------------------
@@ -604,58 +577,33 @@ class signal_book {
     return (v.core_flags & person_core::declining) != 0 && d < s.decline_until;
   }
 
-  // usage_decline can start to hold only on a day some record moves from the
-  // recent span to the earlier one (its day + decline_days, when the recent
-  // span loses and the earlier gains), and only if the span ending on the
-  // record's day then holds decline_min_events. An activity event on `day`
-  // adds to the spans ending on the records' days from `day` to decline_days
-  // later: it files their move days once they may hold enough. Filing a day
-  // twice, or one that comes to nothing, costs a look at the list then.
-  void file_decline_days(const person_view& v, day_number day, day_number clock_day) {
-    if (!file_decline_newest(v.id, v.activity, v.newest_before, day, clock_day))
-      file_decline_spans(v, day, clock_day);
+  // The wake usage_decline needs after its condition was worked out on day d
+  // (`now`): the day it may start, or, while it holds, the day it may start
+  // again after it stops; the stop day itself is only kept (decline_until).
+  day_number decline_wake(const decline_scan& scan, const person_view& v, signal_slot& s, day_number d, bool now) {
+    const decline_turns t = decline_turns_after(scan, v.activity, d, now, now, sp_, records_);
+    if (!now) return t.change;
+    s.decline_until = t.change;
+    return t.back;
   }
 
-  // The usual case, an event on the newest day, recorded last: only the span
-  // ending on its day gains. That day is filed on the day's first event when
-  // an earlier day's events may be in the span, else when the day's own count
-  // reaches the minimum (a count past 255 starts a new record, whose first
-  // event files again). False for any other case.
-  [[gnu::always_inline]] bool file_decline_newest(std::uint32_t p, std::span<const activity_day> a,
-                                                  day_number newest_before, day_number day, day_number clock_day) {
-    if (a.empty() || a.back().day != day || newest_before > day) [[unlikely]]
-      return false;
-    const day_number from = day - sp_.decline_span;  // the span is (from, day]
-    const bool reached = a.back().any == std::min<std::int64_t>(sp_.decline_min, 255);
-    // On a later event, the record before is no later than the newest day
-    // before the first event: if it is in the span, that event filed the day.
-    const bool file = newest_before < day ? newest_before > from || reached
-                                          : reached && (a.size() < 2 || a[a.size() - 2].day <= from);
-    if (file) file_decline(p, day + sp_.decline_span, clock_day);
-    return true;
-  }
-
-  // A late event, or one dated before a record dated ahead: every span it
-  // joins, each ending on a record's day.
-  [[gnu::noinline]] void file_decline_spans(const person_view& v, day_number day, day_number clock_day) {
-    for (const activity_day& r : v.activity)
-      if (in_days(day, r.day, sp_.decline_span) && window_events(v.activity, r.day) >= sp_.decline_min)
-        file_decline(v.id, r.day + sp_.decline_span, clock_day);
-  }
-
-  // The events of `a` in the span of decline_days ending on `day`.
-  std::int64_t window_events(std::span<const activity_day> a, day_number day) const {
+  // Whether an event on `day` may let a span hold decline_min_events and so be
+  // the earlier span of a decline, decline_days later. For the newest event
+  // that span ends on `day` (later spans lose events and gain none); with
+  // activity dated after it, the spans ending later gain too: wake anyway.
+  // Most events of most persons fail this, and so cost no wake.
+  [[gnu::always_inline]] bool enough_to_decline(const person_view& v, day_number day) const {
+    // Nothing recorded in the span before this event (a session's first event
+    // after a pause, usually): at most the event itself counts, and the list
+    // need not be read.
+    if (v.newest_before <= day - sp_.decline_span) return sp_.decline_min <= 1;
     std::int64_t n = 0;
-    for (const activity_day& r : a)
-      if (in_days(r.day, day, sp_.decline_span)) n += r.any;
-    return n;
-  }
-
-  // Files `p` under `day` for usage_decline; a day the clock has reached is
-  // looked at the next day, as a wake would be.
-  void file_decline(std::uint32_t p, day_number day, day_number clock_day) {
-    if (day == no_day) return;
-    declines_.add(std::max(day, clock_day + 1), p);
+    bool later = false;
+    for (const activity_day& a : v.activity) {
+      later |= a.day > day;
+      if (in_days(a.day, day, sp_.decline_span)) n += a.any;
+    }
+    return later || n >= sp_.decline_min;
   }
 
   // A view or cart at `at`: pending until a purchase answers it, or browse_hours
@@ -828,8 +776,6 @@ class signal_book {
   person_map<contact_info> contacts_;
   std::unordered_map<std::uint32_t, std::uint32_t> referrals_;  // referred -> the first referrer
   instant_queue instants_;
-  deadline_calendar declines_;                  // usage_decline: the days its condition may start to hold
-  std::vector<std::uint32_t> decline_due_;       // scratch: declines_on
   std::array<std::vector<std::uint32_t>, 366> birthdays_;  // persons by the day of their birthday
   std::vector<std::uint64_t> tier_n_;
   std::vector<activity_day> records_;                           // scratch: decline_change

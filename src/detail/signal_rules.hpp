@@ -146,10 +146,8 @@ inline std::pair<std::int64_t, std::int64_t> decline_counts(std::span<const acti
                                                             day_number span) {
   std::int64_t recent = 0, earlier = 0;
   for (const activity_day& a : activity) {
-    // Days before d, as unsigned: a day after d wraps past both spans.
-    const auto back = static_cast<std::uint32_t>(d) - static_cast<std::uint32_t>(a.day);
-    if (back < static_cast<std::uint32_t>(span)) recent += a.any;
-    else if (back < 2 * static_cast<std::uint32_t>(span)) earlier += a.any;
+    if (in_days(a.day, d, span)) recent += a.any;
+    else if (in_days(a.day, d - span, span)) earlier += a.any;
   }
   return {recent, earlier};
 }
