@@ -284,30 +284,42 @@ TEST_CASE("signals: usage_decline stops and starts again with no event in betwee
   }
 }
 
+namespace {
+
+/// usage_decline's signals of "u" by day 60 after `n` visits on day `day`,
+/// then, with the clock moved to day `now` (advance_to with the host's clock,
+/// another person's event in replay), one visit dated day `late`; a snapshot
+/// restored after it when asked. Days count from 2024-03-01 10:00.
+strings after_late_visit(int day, int n, int now, int late, bool host, bool restore) {
+  const pt::ptime d0 = at("2024-03-01 10:00:00");
+  policy p = only({signal_kind::usage_decline});
+  if (host) p.clock = clock_mode::host;
+  engine eng(p);
+  if (host) eng.advance_to(days_after(d0, day));
+  for (int i = 0; i < n; ++i) accept(eng, ev(days_after(d0, day) + pt::minutes(i), "u", event_kind::visit));
+  if (host)
+    eng.advance_to(days_after(d0, now));
+  else
+    accept(eng, ev(days_after(d0, now), "clock", event_kind::visit));
+  accept(eng, ev(days_after(d0, late), "u", event_kind::visit));
+  if (restore) eng = engine::restore(eng.snapshot());
+  eng.advance_to(days_after(d0, 60));
+  return signals_of(eng, "u");
+}
+
+}  // namespace
+
 TEST_CASE("signals: a late event can make an earlier span hold enough for usage_decline",
           "[signals][decline][late]") {
   // Day 10: 3 visits, too few for a decline 14 days on. On day 12 a visit
   // dated day 8 arrives: the span ending on day 10 now holds 4, so day 24 has
-  // 4 events in its earlier span and none since. With the host's clock a
-  // snapshot taken on day 12 carries the same.
-  const pt::ptime d0 = at("2024-03-01 10:00:00");
-  const strings want{"2024-03-25T00:00:00 !usage_decline time"};
-  for (const bool host : {false, true}) {
-    CAPTURE(host);
-    policy p = only({signal_kind::usage_decline});
-    if (host) p.clock = clock_mode::host;
-    engine eng(p);
-    if (host) eng.advance_to(days_after(d0, 10));
-    for (int i = 0; i < 3; ++i) accept(eng, ev(days_after(d0, 10) + pt::minutes(i), "u", event_kind::visit));
-    if (host)
-      eng.advance_to(days_after(d0, 12));
-    else
-      accept(eng, ev(days_after(d0, 12), "clock", event_kind::visit));  // replay: another person moves the clock
-    accept(eng, ev(days_after(d0, 8), "u", event_kind::visit));
-    if (host) eng = engine::restore(eng.snapshot());
-    eng.advance_to(days_after(d0, 60));
-    CHECK(signals_of(eng, "u") == want);
-  }
+  // 4 events in its earlier span and none since; from a snapshot taken on day
+  // 12 as well.
+  for (const bool host : {false, true})
+    for (const bool restore : {false, true}) {
+      CAPTURE(host, restore);
+      CHECK(after_late_visit(10, 3, 12, 8, host, restore) == strings{"2024-03-25T00:00:00 !usage_decline time"});
+    }
 }
 
 TEST_CASE("signals: a late event whose spans already turned raises usage_decline the next day, also after a restore",
@@ -316,24 +328,10 @@ TEST_CASE("signals: a late event whose spans already turned raises usage_decline
   // time, days 15 to 27 would have had 4 events in the earlier span and none
   // since. The engine's clock has passed day 15: the decline comes at the
   // start of day 21, from a snapshot taken on day 20 as well.
-  const pt::ptime d0 = at("2024-03-01 10:00:00");
-  const strings want{"2024-03-22T00:00:00 !usage_decline time"};
   for (const bool host : {false, true})
     for (const bool restore : {false, true}) {
       CAPTURE(host, restore);
-      policy p = only({signal_kind::usage_decline});
-      if (host) p.clock = clock_mode::host;
-      engine eng(p);
-      if (host) eng.advance_to(d0);
-      for (int i = 0; i < 3; ++i) accept(eng, ev(d0 + pt::minutes(i), "u", event_kind::visit));
-      if (host)
-        eng.advance_to(days_after(d0, 20));
-      else
-        accept(eng, ev(days_after(d0, 20), "clock", event_kind::visit));
-      accept(eng, ev(days_after(d0, 1), "u", event_kind::visit));
-      if (restore) eng = engine::restore(eng.snapshot());
-      eng.advance_to(days_after(d0, 60));
-      CHECK(signals_of(eng, "u") == want);
+      CHECK(after_late_visit(0, 3, 20, 1, host, restore) == strings{"2024-03-22T00:00:00 !usage_decline time"});
     }
 }
 
