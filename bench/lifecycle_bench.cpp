@@ -10,7 +10,8 @@
 // the engine calls and the loop that builds each lifecycle::event are timed.
 // Sections: 1 string ids (and memory, and advancing the real engine after the
 // year; 1b the same without event ids), 2 handles, 3 the floor (and the memory
-// latency a single call waits on), 4 history_mode::full, 5 advance_to controlled,
+// latency a single call waits on, and how a call's time grows with the work
+// that waits on its record), 4 history_mode::full, 5 advance_to controlled,
 // 6 building the people graph (from the run's links, and a synthetic million-person graph),
 // 7 every signal on.
 // To profile one: perf record -g ./lifecycle-bench --quick --only handles
@@ -422,6 +423,36 @@ ingest_run floor_pass(const stream& s, std::vector<floor_record>& table) {
   return run;
 }
 
+/// The floor with work: per event, one call (not inlined, as an ingest call
+/// is not) that reads the person's record, does `steps` steps of arithmetic
+/// on it (each step reads a field, with a branch the processor predicts) and
+/// writes the result back. The processor overlaps one event's cache miss with
+/// the next event's only while the work waiting on the miss fits in its
+/// out-of-order window: the figures show what a call can afford.
+[[gnu::noinline]] std::uint64_t work_on_record(floor_record& r, std::uint64_t seed, int steps) {
+  std::uint64_t x = r.w[0] ^ seed, acc = 0;
+  for (int k = 0; k < steps; ++k) {
+    x = (x ^ r.w[k & 7]) + 0x9e3779b97f4a7c15ULL;
+    if ((x & 0xff) == 0x5a) acc += x; else acc ^= static_cast<std::uint64_t>(k);
+  }
+  r.w[seed & 7] += acc + 1;
+  return acc;
+}
+
+ingest_run floor_with_work(const stream& s, std::vector<floor_record>& table, int steps) {
+  ingest_run run;
+  std::uint64_t check = 0;
+  const auto t0 = steady::now();
+  for (const bench_event& b : s.events) {
+    if (b.has(bench_event::resend)) continue;
+    check += work_on_record(table[b.person], b.text, steps);
+    ++run.events;
+  }
+  run.seconds = seconds_since(t0);
+  if (check == 1) std::abort();  // uses the results
+  return run;
+}
+
 // ---------------------------------------------------------------------------
 // Advancing the clock.
 
@@ -745,8 +776,18 @@ int main(int argc, char** argv) {
       fmt::print("   handles / floor: {:.1f}x the floor's time per event\n", handles->ns_per_event() / floor->ns_per_event());
     latency_ns = dependent_read_ns(n, std::min<std::size_t>(events, 2'000'000));
     fmt::print("   memory latency: {:.0f} ns per read when each read's address comes from the one before, over the\n"
-               "   same {} records (the floor's reads are independent, so the processor overlaps them)\n\n",
+               "   same {} records (the floor's reads are independent, so the processor overlaps them)\n",
                latency_ns, grouped(n));
+    fmt::print("   one call per event that works on the record before writing it back (best of 2):");
+    for (const int steps : {0, 16, 32, 64}) {
+      double best = 0;
+      for (int rep = 0; rep < 2; ++rep) {
+        const ingest_run w = floor_with_work(s, table, steps);
+        if (rep == 0 || w.ns_per_event() < best) best = w.ns_per_event();
+      }
+      fmt::print("{} {} steps {:.0f} ns", steps == 0 ? "" : ",", steps, best);
+    }
+    fmt::print("\n   (a step is about 12 instructions of work that waits on the record; the floor is 0 steps)\n\n");
   }
 
   // ---- 4. history_mode::full, for comparison ------------------------------

@@ -46,3 +46,24 @@ TEST_CASE("id set: ids that never expire survive every clean-up", "[id_set]") {
     REQUIRE_FALSE(ids.insert(id_set::fingerprint_of("order" + std::to_string(i)), id_set::forever, 300));
   CHECK(ids.size() < 5000);  // the expired views were forgotten
 }
+
+TEST_CASE("id set: a new id takes over an expired entry of its run, never a live one's answer", "[id_set]") {
+  // Three ids whose home is the same slot (the table starts at 1024 slots).
+  const id_set::fingerprint x{5, 1}, y{1024 + 5, 2}, z{2048 + 5, 3};
+  id_set ids;
+  REQUIRE(ids.insert(x, 2, 0));    // slot 5, forgotten from day 2
+  REQUIRE(ids.insert(y, 100, 0));  // slot 6, behind x in the run
+  REQUIRE(ids.size() == 2);
+  // Day 3: x has expired. y is still found behind it: the expired entry on
+  // the way is no reason to stop looking.
+  CHECK_FALSE(ids.insert(y, 100, 3));
+  // z is new and takes x's place: the table holds no more entries than before.
+  CHECK(ids.insert(z, 100, 3));
+  CHECK(ids.size() == 2);
+  // x comes again: it was forgotten (and its entry is gone), so it is new.
+  CHECK(ids.insert(x, 100, 3));
+  CHECK(ids.size() == 3);
+  CHECK_FALSE(ids.insert(x, 100, 3));
+  CHECK_FALSE(ids.insert(y, 100, 3));
+  CHECK_FALSE(ids.insert(z, 100, 3));
+}

@@ -38,13 +38,22 @@ class id_set {
   bool insert(fingerprint f, day_number expires, day_number clock_day) {
     if ((count_ + 1) * 10 > slots_.size() * 7) rebuild(clock_day);
     const std::size_t mask = slots_.size() - 1;
+    slot* expired = nullptr;  // the first forgotten entry on the way, to take over
     for (std::size_t i = f.a & mask;; i = (i + 1) & mask) {
       slot& s = slots_[i];
       if (s.a == 0) {
-        s = {f.a, f.b, expires};
-        ++count_;
+        // The id is not in its run. A new entry takes an expired one's place
+        // when the run has one: the table then fills, and is cleaned, less
+        // often. Only an empty slot ends a run, so none is made here.
+        if (expired != nullptr) {
+          *expired = {f.a, f.b, expires};
+        } else {
+          s = {f.a, f.b, expires};
+          ++count_;
+        }
         return true;
       }
+      if (expired == nullptr && s.expires <= clock_day) expired = &s;
       if (s.a == f.a && s.b == f.b) {
         // An expired entry counts as forgotten whether or not a clean-up has
         // removed it yet, so the answer never depends on when clean-ups ran
@@ -56,7 +65,8 @@ class id_set {
     }
   }
 
-  void prefetch(fingerprint f) const {
+  // Forced inline, or g++ may delete the call (see pooled_lists.hpp).
+  [[gnu::always_inline]] void prefetch(fingerprint f) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[f.a & (slots_.size() - 1)]);
   }
 

@@ -52,13 +52,14 @@ class name_index {
   }
 
   /// Stage 1 of a batched lookup: bring the name's home slot into cache.
-  void prefetch_slot(std::uint64_t h) const {
+  /// Forced inline, or g++ may delete the call (see pooled_lists.hpp).
+  [[gnu::always_inline]] void prefetch_slot(std::uint64_t h) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
   }
 
   /// Stage 2: the handle the home slot suggests (unverified, or `none`), and
   /// bring its characters into cache for the verifying lookup.
-  std::uint32_t guess(std::uint64_t h) const {
+  [[gnu::always_inline]] std::uint32_t guess(std::uint64_t h) const {
     if (slots_.empty()) return none;
     const slot& s = slots_[h & (slots_.size() - 1)];
     if (s.handle == none || s.tag != static_cast<std::uint32_t>(h >> 32)) return none;

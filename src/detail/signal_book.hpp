@@ -73,8 +73,8 @@ class signal_book {
     if (active()) slots_.reserve(persons);
   }
   const signal_slot& slot(std::uint32_t p) const { return slots_[p]; }
-  // A record is 56 bytes, so most straddle two cache lines: fetch both.
-  void prefetch(std::uint32_t p) const {
+  // Forced inline, or g++ may delete the call (see pooled_lists.hpp).
+  [[gnu::always_inline]] void prefetch(std::uint32_t p) const {
     const char* at = reinterpret_cast<const char*>(&slots_[p]);
     __builtin_prefetch(at);
   }
