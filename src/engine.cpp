@@ -731,14 +731,20 @@ std::string_view engine::name(person_id p) const {
 
 ingest_result engine::ingest(const event& e) {
   // The name's slot and the id's slot are two independent trips to memory:
-  // start both before waiting on either.
+  // start both before waiting on either. Once the name's slot is in, it names
+  // the person before the name's characters confirm it: start the person's
+  // record then too, beside the characters (the lookup still checks them).
   impl& m = *impl_;
   const std::uint64_t h = hash_string(e.person);
   m.names.prefetch_slot(h);
-  if (e.id.empty()) return m.ingest_named(e, h, nullptr);
-  const id_set::fingerprint f = id_set::fingerprint_of(e.id);
-  m.seen_ids.prefetch(f);
-  return m.ingest_named(e, h, &f);
+  const bool has_id = !e.id.empty();
+  id_set::fingerprint f{};
+  if (has_id) {
+    f = id_set::fingerprint_of(e.id);
+    m.seen_ids.prefetch(f);
+  }
+  if (const std::uint32_t g = m.names.guess(h); g < m.persons.size()) __builtin_prefetch(&m.persons[g]);
+  return m.ingest_named(e, h, has_id ? &f : nullptr);
 }
 
 ingest_result engine::ingest(person_id p, const event& e) { return impl_->ingest_handle(p, e); }
