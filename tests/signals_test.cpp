@@ -307,6 +307,16 @@ strings after_late_visit(int day, int n, int now, int late, bool host, bool rest
   return signals_of(eng, "u");
 }
 
+/// after_late_visit in each clock mode, with and without the restore: all
+/// four must give `want`.
+void check_late_visit(int day, int n, int now, int late, const strings& want) {
+  for (const bool host : {false, true})
+    for (const bool restore : {false, true}) {
+      CAPTURE(host, restore);
+      CHECK(after_late_visit(day, n, now, late, host, restore) == want);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("signals: a late event can make an earlier span hold enough for usage_decline",
@@ -315,11 +325,7 @@ TEST_CASE("signals: a late event can make an earlier span hold enough for usage_
   // dated day 8 arrives: the span ending on day 10 now holds 4, so day 24 has
   // 4 events in its earlier span and none since; from a snapshot taken on day
   // 12 as well.
-  for (const bool host : {false, true})
-    for (const bool restore : {false, true}) {
-      CAPTURE(host, restore);
-      CHECK(after_late_visit(10, 3, 12, 8, host, restore) == strings{"2024-03-25T00:00:00 !usage_decline time"});
-    }
+  check_late_visit(10, 3, 12, 8, strings{"2024-03-25T00:00:00 !usage_decline time"});
 }
 
 TEST_CASE("signals: a late event whose spans already turned raises usage_decline the next day, also after a restore",
@@ -328,11 +334,7 @@ TEST_CASE("signals: a late event whose spans already turned raises usage_decline
   // time, days 15 to 27 would have had 4 events in the earlier span and none
   // since. The engine's clock has passed day 15: the decline comes at the
   // start of day 21, from a snapshot taken on day 20 as well.
-  for (const bool host : {false, true})
-    for (const bool restore : {false, true}) {
-      CAPTURE(host, restore);
-      CHECK(after_late_visit(0, 3, 20, 1, host, restore) == strings{"2024-03-22T00:00:00 !usage_decline time"});
-    }
+  check_late_visit(0, 3, 20, 1, strings{"2024-03-22T00:00:00 !usage_decline time"});
 }
 
 TEST_CASE("signals: usage_decline agrees with a day-by-day reference", "[signals][decline][property]") {
