@@ -743,11 +743,24 @@ ingest_result engine::ingest(const event& e) {
     f = id_set::fingerprint_of(e.id);
     m.seen_ids.prefetch(f);
   }
-  if (const std::uint32_t g = m.names.guess(h); g < m.persons.size()) __builtin_prefetch(&m.persons[g]);
+  if (const std::uint32_t g = m.names.guess(h); g < m.persons.size()) {
+    __builtin_prefetch(&m.persons[g]);
+    if (m.book.active()) m.book.prefetch(g);  // as for a handle, below
+  }
   return m.ingest_named(e, h, has_id ? &f : nullptr);
 }
 
-ingest_result engine::ingest(person_id p, const event& e) { return impl_->ingest_handle(p, e); }
+ingest_result engine::ingest(person_id p, const event& e) {
+  // With signals on, a third of the events read the person's signal record,
+  // a second table: start it beside the person's record rather than after
+  // the record's flags ask for it (one trip to memory instead of two in a row).
+  impl& m = *impl_;
+  if (m.book.active() && p.value < m.persons.size()) {
+    __builtin_prefetch(&m.persons[p.value]);
+    m.book.prefetch(p.value);
+  }
+  return m.ingest_handle(p, e);
+}
 
 batch_result engine::ingest(std::span<const event> events) { return impl_->ingest_batch(events); }
 
