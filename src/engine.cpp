@@ -403,10 +403,9 @@ struct engine::impl {
       return duplicate(p);
     if (at > clock_us) advance(at);
     person_slot& s = persons[p.value];
-    if (!s.core.has(person_core::known)) [[unlikely]] {
-      if (book.active()) return ingest_any(p, e, at, day);  // the book has its own first steps
+    const bool first_event = !s.core.has(person_core::known);
+    if (first_event) [[unlikely]]
       make_known(s, day);
-    }
     ++totals.accepted;
     const day_number newest_before = s.newest_activity;  // the book asks what came before this event
     count_plain(p, s, e.kind, day);
@@ -416,6 +415,12 @@ struct engine::impl {
         v.newest_before = newest_before;
         return v;
       };
+      // A first event enters the first tier. Unlike ingest_any's first steps it
+      // needs no look at what time may raise: before it the person has no
+      // purchase and no points, and what the event itself brings (points, a
+      // decline to come) on_plain_activity answers.
+      if (first_event) [[unlikely]]
+        book.on_known(p.value);
       schedule(p, book.on_plain_activity(s.core.flags, s.scheduled, view, e.kind, at, day, e.score, clock_us, clock_day,
                                          emitter()));
     }
@@ -607,7 +612,7 @@ struct engine::impl {
       v.newest_before = newest_before;
       if (first_event) {
         book.on_known(p.value);
-        schedule(p, book.next_day(v, clock_day));  // a birthday set before the first event, say
+        schedule(p, book.next_day(v, clock_day));  // what the host set before (an opt-in, say) may need a wake
       }
       schedule(p, book.on_event(v, e.kind, at, day, e.score, clock_us, clock_day, emitter()));
     }
