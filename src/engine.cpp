@@ -477,8 +477,6 @@ struct engine::impl {
 
   [[gnu::always_inline]] ingest_result ingest_checked(person_id p, const event& e,
                                                      const id_set::fingerprint* id_print) {
-    // The signal record is a second table: start its fetch beside the person's.
-    if (book.active()) book.prefetch(p.value);
     const std::int64_t at = to_us(e.time);
     // Most events fall on the clock's day: then the day is known without dividing.
     const bool on_clock_day = clock_set && at < next_day_us && at >= next_day_us - us_per_day;
@@ -759,6 +757,7 @@ ingest_result engine::ingest(person_id p, const event& e) {
   // With signals on, a third of the events read the person's signal record,
   // a second table: start it beside the person's record rather than after
   // the record's flags ask for it (one trip to memory instead of two in a row).
+  // The entry points fetch it (batches ahead of time), not the paths below.
   impl& m = *impl_;
   if (m.book.active() && p.value < m.persons.size()) {
     __builtin_prefetch(&m.persons[p.value]);
